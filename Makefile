@@ -1,0 +1,31 @@
+# Everything a newcomer needs: `make run` (terminal assistant) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run run-bot test bench catalogs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m rules screen < rules/examples/marginal.json
+
+run-bot: $(STAMP)
+	$(PY) -m bot
+
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) bench/rules_bench.py
+
+catalogs: $(STAMP)
+	$(PY) -m locales.tools check
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,226 @@
+"""Editions: the policy's numbers and lists as data files, loaded and validated.
+
+An edition is one YAML file ``rules/editions/<name>.yaml`` or a folder
+``rules/editions/<name>/`` whose YAML files are merged (each file contributes
+top-level keys; a key defined twice is an error). Loading a malformed edition
+raises :class:`EditionError` naming the file and the key.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+EDITIONS_DIR = Path(__file__).parent / "editions"
+DEFAULT_EDITION = "jiangxi-2016"
+CATEGORIES = ("dibao", "marginal", "illness", "disaster")
+
+
+class EditionError(Exception):
+    """A malformed or unknown edition; the message names the file and key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A bilingual label: the policy's Chinese and an English rendering."""
+
+    zh_CN: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The label in ``lang`` (zh_CN for anything Chinese, else en)."""
+        return self.zh_CN if lang.lower().startswith("zh") else self.en
+
+
+class Parameter(_Strict):
+    description: str
+    reference: str
+    value: Decimal | int
+
+
+class Locality(_Strict):
+    name: Text
+    dibao_line: Decimal = Field(gt=0)
+
+
+class Localities(_Strict):
+    reference: str
+    description: str
+    items: dict[str, Locality]
+
+
+class AgeCutoffs(_Strict):
+    reference: str
+    description: str
+    male: dt.date
+    female_cadre: dt.date
+    female: dt.date
+
+
+class Disease(_Strict):
+    key: str
+    zh_CN: str
+    en: str
+
+
+class Diseases(_Strict):
+    reference: str
+    description: str
+    items: list[Disease]
+    paralysis: Disease
+
+
+class Exclusions(_Strict):
+    reference: str
+    description: str
+    homes_owned_at_least: int = Field(ge=1)
+    flags: list[str]
+
+
+FactKind = Literal["bool", "count", "size", "choice", "date", "money", "locality", "id"]
+
+
+class FactSpec(_Strict):
+    kind: FactKind
+    clause: str
+    choices: list[str] | None = None
+
+
+class MaterialItem(_Strict):
+    zh_CN: str
+    en: str
+    if_: Text | None = Field(default=None, alias="if")
+
+    def get(self, lang: str) -> str:
+        """The item's text in ``lang``."""
+        return self.zh_CN if lang.lower().startswith("zh") else self.en
+
+
+class ListEntry(_Strict):
+    item: str
+    when: list[dict[str, Any]] | None = None
+
+
+class MaterialList(_Strict):
+    reference: str
+    items: list[ListEntry]
+
+
+class CopiesRule(_Strict):
+    reference: str
+    zh_CN: str
+    en: str
+
+
+class Materials(_Strict):
+    reference: str
+    items: dict[str, MaterialItem]
+    copies_rule: CopiesRule
+    lists: dict[str, MaterialList]
+
+
+class Edition(_Strict):
+    """One policy edition: every number, list and clause reference the rules use."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    edition: str
+    title: Text
+    source: str
+    published: dt.date
+    parameters: dict[str, Parameter]
+    localities: Localities
+    age_cutoffs: AgeCutoffs
+    major_diseases: Diseases
+    exclusions: Exclusions
+    clauses: dict[str, str]
+    category_order: list[Literal["dibao", "marginal", "illness", "disaster"]]
+    form_category: dict[str, str]
+    category_names: dict[str, Text]
+    worker_types: dict[str, Text]
+    facts: dict[str, FactSpec]
+    materials: Materials
+
+    @field_validator("clauses")
+    @classmethod
+    def _all_rules_have_clauses(cls, v: dict[str, str]) -> dict[str, str]:
+        needed = {"scope", "exclusions", "one_household", "age", "migrant", *CATEGORIES}
+        missing = sorted(needed - set(v))
+        if missing:
+            raise ValueError(f"missing clauses for {', '.join(missing)}")
+        return v
+
+    def param(self, name: str) -> Decimal | int:
+        """The value of parameter ``name``."""
+        return self.parameters[name].value
+
+    @property
+    def multiplier(self) -> Decimal:
+        """The marginal multiplier (1.5 in 2016)."""
+        return Decimal(self.param("marginal_multiplier"))
+
+    def dibao_line(self, locality: str) -> Decimal | None:
+        """The monthly 低保 line of a listed locality, or None."""
+        item = self.localities.items.get(locality)
+        return item.dibao_line if item else None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise EditionError(f"{path}: cannot read edition data: {exc}") from None
+    if not isinstance(data, dict):
+        raise EditionError(f"{path}: an edition file must be a mapping of keys")
+    return data
+
+
+def _sources(name: str, root: Path) -> list[Path]:
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise EditionError(f"edition name {name!r} is not valid")
+    folder, single = root / name, root / f"{name}.yaml"
+    if folder.is_dir():
+        return sorted(folder.glob("*.yaml"))
+    if single.is_file():
+        return [single]
+    known = ", ".join(available_editions(root)) or "none"
+    raise EditionError(f"unknown edition {name!r} (available: {known})")
+
+
+def load_edition_from(name: str, root: Path) -> Edition:
+    """Load and validate edition ``name`` found under ``root``."""
+    merged: dict[str, Any] = {}
+    origin: dict[str, Path] = {}
+    for path in _sources(name, root):
+        for key, value in _read_yaml(path).items():
+            if key in merged:
+                raise EditionError(f"{path}: key {key!r} is already defined in {origin[key]}")
+            merged[key], origin[key] = value, path
+    try:
+        return Edition.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err["loc"]]
+        where = origin.get(loc[0], root / name) if loc else root / name
+        key = ".".join(loc) or "(top level)"
+        raise EditionError(f"{where}: key {key}: {err['msg']}") from None
+
+
+@lru_cache(maxsize=16)
+def load_edition(name: str = DEFAULT_EDITION) -> Edition:
+    """Load a bundled edition by name (cached)."""
+    return load_edition_from(name, EDITIONS_DIR)
+
+
+def available_editions(root: Path = EDITIONS_DIR) -> list[str]:
+    """Names of the editions under ``root``."""
+    names = {p.stem for p in root.glob("*.yaml")} | {p.name for p in root.iterdir() if p.is_dir()}
+    return sorted(n for n in names if not n.startswith(("_", ".")))

@@ -1,0 +1,143 @@
+"""The screening engine: facts -> decision, categories, figures, reasons, missing.
+
+Eligible = every gate (scope, exclusions, one household, age, migrant) passes and
+at least one category passes. Not eligible = a gate fails or every category fails.
+Decided = not eligible, or eligible with the primary category known. ``missing``
+lists, in the edition's question order, only the facts that can still change the
+decision or the primary category; it is empty once decided.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from rules.conditions import CATEGORY_CONDITIONS, FAIL, GATES, PASS, UNKNOWN, Outcome, line_of
+from rules.edition import Edition, load_edition
+from rules.facts import Facts
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """Round to 0.01 yuan for display (comparisons never use rounded figures)."""
+    return value.quantize(CENT, rounding=rounding)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rule's outcome with the clause it applies."""
+
+    rule: str
+    clause: str
+    outcome: str
+    detail: str
+    params: dict[str, Any] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flip:
+    """The smallest numeric change that would flip a category (``effect``: pass or fail)."""
+
+    category: str
+    fact: str
+    relation: str  # "at_most" | "at_least" | "above"
+    value: Decimal
+    effect: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The engine's answer for one set of facts."""
+
+    eligible: bool | None
+    decided: bool
+    worker_type: str | None
+    categories: tuple[str, ...]
+    primary: str | None
+    missing: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    figures: dict[str, Decimal]
+    flips: tuple[Flip, ...] = ()
+
+    def reason(self, rule: str) -> Reason:
+        """The reason for ``rule``."""
+        return next(r for r in self.reasons if r.rule == rule)
+
+
+def _figures(facts: Facts, ed: Edition) -> dict[str, Decimal]:
+    figs: dict[str, Decimal] = {}
+    for place in ("residence", "workplace"):
+        line, _ = line_of(facts, ed, place)
+        if line is not None:
+            figs[f"dibao_line_{place}"] = line
+            figs[f"marginal_line_{place}"] = line * ed.multiplier
+    if facts.household_annual_income is not None and facts.household_size:
+        per_year = facts.household_annual_income / facts.household_size
+        figs["per_capita_annual"] = per_year
+        figs["per_capita_monthly"] = per_year / 12
+        for key, cost in (("illness", facts.medical_out_of_pocket), ("disaster", facts.disaster_costs)):
+            if cost is not None:
+                figs[f"{key}_adjusted_monthly"] = (per_year - cost) / 12
+    return {k: cents(v) for k, v in figs.items()}
+
+
+def _flips(cats: dict[str, Outcome], facts: Facts, ed: Edition, eligible: bool | None,
+           primary: str | None) -> tuple[Flip, ...]:
+    """Numeric changes that flip a near-miss to pass, or a borderline pass to fail."""
+    flips = []
+    costs = {"illness": "medical_out_of_pocket", "disaster": "disaster_costs"}
+    for name, out in cats.items():
+        p = out.params
+        if eligible is False and out.detail == "income_above_line" and p.get("trigger") == PASS:
+            limit = p["limit"] + p["size"] * p.get("cost", 0)
+            flips.append(Flip(name, "household_annual_income", "at_most", cents(limit, ROUND_FLOOR), "pass"))
+            if name in costs:
+                need = (p["income"] - p["limit"]) / p["size"]
+                flips.append(Flip(name, costs[name], "at_least", cents(need, ROUND_CEILING), "pass"))
+        elif eligible and name == primary and out.detail == "income_within_line":
+            share = Decimal(ed.param("borderline_share"))
+            if p["income"] >= p["limit"] * (1 - share):
+                flips.append(Flip(name, "household_annual_income", "above", cents(p["limit"], ROUND_FLOOR), "fail"))
+    return tuple(flips)
+
+
+def evaluate(facts: Facts, edition: Edition | None = None) -> Decision:
+    """Apply every rule to ``facts`` and say what is decided and what is still needed."""
+    ed = edition or load_edition()
+    gates = {name: cond(facts, ed) for name, cond in GATES.items()}
+    cats = {name: CATEGORY_CONDITIONS[name](facts, ed) for name in ed.category_order}
+    gate_failed = any(o.status == FAIL for o in gates.values())
+    gates_pass = all(o.status == PASS for o in gates.values())
+    passing = tuple(n for n, o in cats.items() if o.status == PASS)
+    all_cats_fail = all(o.status == FAIL for o in cats.values())
+    first_open = next((n for n, o in cats.items() if o.status != FAIL), None)
+
+    if gate_failed or all_cats_fail:
+        eligible: bool | None = False
+    elif gates_pass and passing:
+        eligible = True
+    else:
+        eligible = None
+    primary = first_open if eligible and cats[first_open].status == PASS else None
+    decided = eligible is False or primary is not None
+
+    needed: set[str] = set()
+    if not decided:
+        for out in gates.values():
+            needed.update(out.needs)
+        for out in cats.values():
+            if out.status == PASS:
+                break
+            needed.update(out.needs)
+    missing = tuple(f for f in ed.facts if f in needed)
+
+    reasons = tuple(Reason(name, ed.clauses[name], o.status, o.detail, o.params, o.needs)
+                    for name, o in (*gates.items(), *cats.items()))
+    worker_type = None if facts.hukou is None else ("migrant_worker" if facts.hukou == "rural" else "worker")
+    return Decision(eligible, decided, worker_type, passing, primary, missing, reasons,
+                    _figures(facts, ed), _flips(cats, facts, ed, eligible, primary))
+
+
+__all__ = ["Decision", "Flip", "Reason", "evaluate", "cents", "PASS", "FAIL", "UNKNOWN"]

@@ -1,0 +1,188 @@
+"""Database: one aiosqlite connection in WAL mode, migrated at open, one writer at a time.
+
+Durability: journal_mode=WAL with synchronous=FULL by default. WAL+NORMAL already
+keeps every committed transaction across a crash of the *process* (the commit is in
+the WAL file, the OS has it); FULL also fsyncs the WAL at each commit, so an
+acknowledged answer survives an OS crash or power loss too. At a bot's message
+rate the extra fsync is cheap; pass synchronous="NORMAL" to trade it for speed.
+
+Every unit of work runs in `async with db.transaction() as tx:` — an asyncio.Lock
+serialises transactions in this process and BEGIN IMMEDIATE takes SQLite's write
+lock, so other processes wait (busy_timeout) instead of interleaving.
+"""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.crypto import DataCipher
+from storage.errors import StorageError
+from storage.migrations import migrate, refuse_newer, user_version
+from storage.repos import AuditRepo, SessionRepo, UpdateRepo, UserRepo
+from storage.times import Clock, utc_now
+
+_SYNCHRONOUS = ("NORMAL", "FULL")
+_KEY_CHECK = b"hardship-filing-assistant key check"
+_KEY_CHECK_AAD = b"meta:key_check"
+
+
+class Tx:
+    """One open write transaction: its connection and the repositories bound to it."""
+
+    __slots__ = ("conn", "users", "sessions", "updates", "audit")
+
+    def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock) -> None:
+        self.conn = conn
+        self.users = UserRepo(conn, clock)
+        self.sessions = SessionRepo(conn, cipher, clock)
+        self.updates = UpdateRepo(conn, clock)
+        self.audit = AuditRepo(conn, cipher)
+
+
+class Database:
+    """The bot's SQLite database; open with `await Database.open(path, cipher)`."""
+
+    def __init__(
+        self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock, busy_timeout: float
+    ) -> None:
+        self._conn = conn
+        self._cipher = cipher
+        self.clock = clock
+        self._busy_timeout = busy_timeout
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task | None = None
+        self._closed = False
+        self.schema_version = 0
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | Path,
+        cipher: DataCipher,
+        *,
+        clock: Clock = utc_now,
+        busy_timeout: float = 5.0,
+        synchronous: str = "FULL",
+    ) -> Database:
+        """Open (creating it and its directory if needed) and migrate to the latest schema."""
+        if synchronous not in _SYNCHRONOUS:
+            raise ValueError(f"synchronous must be one of {_SYNCHRONOUS}")
+        memory = str(path) == ":memory:"
+        if not memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=busy_timeout)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from None
+        db = cls(conn, cipher, clock, busy_timeout)
+        try:
+            await db._configure(synchronous, memory)
+            async with db.transaction() as tx:
+                db.schema_version = await migrate(tx.conn)
+                await _check_key(tx.conn, cipher)
+        except BaseException:
+            db._closed = True
+            await conn.close()
+            raise
+        return db
+
+    async def _configure(self, synchronous: str, memory: bool) -> None:
+        conn = self._conn
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                mode = (await cursor.fetchone())[0]
+            await conn.execute(f"PRAGMA synchronous = {synchronous}")
+            refuse_newer(await user_version(conn))
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database: {exc}") from None
+        if mode.lower() != ("memory" if memory else "wal"):
+            raise StorageError(f"cannot switch the database to WAL mode (got {mode!r})")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """A write transaction: COMMIT on normal exit, ROLLBACK on any exception."""
+        task = asyncio.current_task()
+        if task is not None and self._owner is task:
+            raise StorageError("nested transaction: this task already holds one")
+        async with self._lock:
+            if self._closed:
+                raise StorageError("database is closed")
+            self._owner = task
+            try:
+                await self._begin()
+                try:
+                    yield Tx(self._conn, self._cipher, self.clock)
+                except BaseException as exc:
+                    await self._rollback()
+                    if isinstance(exc, sqlite3.Error):
+                        raise StorageError(f"database error: {exc}") from exc
+                    raise
+                await self._commit()
+            finally:
+                self._owner = None
+
+    async def _begin(self) -> None:
+        try:
+            await self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StorageError(
+                    "database is busy: another process held the write lock longer than "
+                    f"busy_timeout ({self._busy_timeout:g} s)"
+                ) from exc
+            raise StorageError(f"cannot begin a transaction: {exc}") from exc
+
+    async def _commit(self) -> None:
+        try:
+            await self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            await self._rollback()
+            raise StorageError(f"cannot commit: {exc}") from exc
+
+    async def _rollback(self) -> None:
+        try:
+            await self._conn.execute("ROLLBACK")
+        except (sqlite3.Error, ValueError):
+            pass  # no transaction left to roll back (SQLite already did, or closed)
+
+    async def close(self) -> None:
+        """Wait for the running transaction, then close (idempotent)."""
+        async with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            await self._conn.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+async def _check_key(conn: aiosqlite.Connection, cipher: DataCipher) -> None:
+    """Fail at open, not at the first session load, if the data key is not this database's."""
+    async with conn.execute("SELECT value FROM meta WHERE name = 'key_check'") as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        await conn.execute(
+            "INSERT INTO meta (name, value) VALUES ('key_check', ?)",
+            (cipher.encrypt(_KEY_CHECK, aad=_KEY_CHECK_AAD),),
+        )
+        return
+    try:
+        ok = cipher.decrypt(row[0], aad=_KEY_CHECK_AAD) == _KEY_CHECK
+    except StorageError:
+        ok = False
+    if not ok:
+        raise StorageError(
+            "this database was encrypted with a different data key: "
+            "check BOT_DATA_KEY (or the key file)"
+        )

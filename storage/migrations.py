@@ -1,0 +1,128 @@
+"""The schema as an append-only list of migrations; PRAGMA user_version tracks it.
+
+Never edit a migration that has shipped: add a new one at the end. Each script is
+run statement by statement inside the open-time transaction (BEGIN IMMEDIATE), so a
+failed migration leaves the database at the previous version.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import NamedTuple
+
+import aiosqlite
+
+from storage.errors import StorageError
+
+
+class Migration(NamedTuple):
+    """One schema step: the version it brings the database to."""
+
+    version: int
+    description: str
+    script: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "users, roles, dialog sessions, processed updates, audit log", """
+        CREATE TABLE meta (
+            name  TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        );
+        CREATE TABLE users (
+            key        TEXT PRIMARY KEY,
+            language   TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        -- no foreign key: a role may be granted (BOT_ADMIN_IDS) before first contact
+        CREATE TABLE user_roles (
+            user_key TEXT NOT NULL,
+            role     TEXT NOT NULL
+                     CHECK (role IN ('applicant', 'clerk', 'reviewer', 'admin')),
+            PRIMARY KEY (user_key, role)
+        ) WITHOUT ROWID;
+        CREATE INDEX user_roles_by_role ON user_roles (role, user_key);
+        -- state is AES-GCM ciphertext (DataCipher, aad 'session:' || user_key)
+        CREATE TABLE dialog_sessions (
+            user_key   TEXT PRIMARY KEY REFERENCES users (key) ON DELETE CASCADE,
+            dialog     TEXT NOT NULL,
+            state      BLOB NOT NULL,
+            version    INTEGER NOT NULL CHECK (version >= 1),
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE processed_updates (
+            update_id    INTEGER PRIMARY KEY,
+            user_key     TEXT NOT NULL,
+            processed_at TEXT NOT NULL
+        );
+        CREATE INDEX processed_updates_by_time ON processed_updates (processed_at);
+        -- comment is AES-GCM ciphertext (aad 'audit:' || subject)
+        CREATE TABLE audit_log (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at      TEXT NOT NULL,
+            actor   TEXT NOT NULL,
+            action  TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            before  TEXT,
+            after   TEXT,
+            comment BLOB
+        );
+        CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
+    """),
+)
+
+LATEST: int = MIGRATIONS[-1].version
+
+
+def check_order(migrations: tuple[Migration, ...] = MIGRATIONS) -> None:
+    """Versions must be 1, 2, 3, ... with no gaps (a guard for future edits)."""
+    for expected, migration in enumerate(migrations, start=1):
+        if migration.version != expected:
+            raise StorageError(f"migration list out of order at version {migration.version}")
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into complete statements (triggers' BEGIN...END stay whole)."""
+    result: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\r\n;"):
+                result.append(buffer.strip())
+            buffer = ""
+    if buffer.strip(" \t\r\n;"):
+        raise StorageError("migration script ends with an incomplete statement")
+    return result
+
+
+async def user_version(conn: aiosqlite.Connection) -> int:
+    """The schema version recorded in the database file."""
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def refuse_newer(found: int, known: int = LATEST) -> None:
+    """StorageError if the database was written by a newer program."""
+    if found > known:
+        raise StorageError(
+            f"database schema version {found} is newer than this program supports "
+            f"({known}); upgrade the program (do not downgrade a database)"
+        )
+
+
+async def migrate(
+    conn: aiosqlite.Connection, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> int:
+    """Apply pending migrations; the caller holds the write transaction."""
+    check_order(migrations)
+    current = await user_version(conn)
+    refuse_newer(current, migrations[-1].version if migrations else 0)
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        for statement in statements(migration.script):
+            await conn.execute(statement)
+        await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+        current = migration.version
+    return current

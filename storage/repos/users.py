@@ -1,0 +1,87 @@
+"""UserRepo: users, their language, and their roles."""
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.models import User, check_language, check_role, check_user_key
+from storage.repos.base import fetch_all, fetch_one, run
+from storage.times import Clock, from_db, to_db
+
+
+class UserRepo:
+    """Users keyed 'tg:12345' / 'console:alice'; roles validated against ROLES."""
+
+    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    async def get(self, key: str) -> User | None:
+        """The user, or None if they never made contact."""
+        check_user_key(key)
+        row = await fetch_one(
+            self._conn, "SELECT key, language, created_at FROM users WHERE key = ?", (key,)
+        )
+        if row is None:
+            return None
+        return User(
+            key=row[0], language=row[1], roles=await self._roles(key), created_at=from_db(row[2])
+        )
+
+    async def get_or_create(self, key: str, *, language: str) -> User:
+        """The user; on first contact created with language (later calls keep theirs)."""
+        check_user_key(key)
+        check_language(language)
+        await run(
+            self._conn,
+            "INSERT OR IGNORE INTO users (key, language, created_at) VALUES (?, ?, ?)",
+            (key, language, to_db(self._clock())),
+        )
+        user = await self.get(key)
+        assert user is not None
+        return user
+
+    async def set_language(self, key: str, language: str) -> bool:
+        """Change the user's language; False if there is no such user."""
+        check_user_key(key)
+        check_language(language)
+        return bool(
+            await run(self._conn, "UPDATE users SET language = ? WHERE key = ?", (language, key))
+        )
+
+    async def grant_role(self, key: str, role: str) -> bool:
+        """Grant role (allowed before first contact); False if already held."""
+        check_user_key(key)
+        check_role(role)
+        return bool(
+            await run(
+                self._conn,
+                "INSERT OR IGNORE INTO user_roles (user_key, role) VALUES (?, ?)",
+                (key, role),
+            )
+        )
+
+    async def revoke_role(self, key: str, role: str) -> bool:
+        """Revoke role; False if it was not held."""
+        check_user_key(key)
+        check_role(role)
+        return bool(
+            await run(
+                self._conn, "DELETE FROM user_roles WHERE user_key = ? AND role = ?", (key, role)
+            )
+        )
+
+    async def list_with_role(self, role: str) -> list[User]:
+        """Users (who have made contact) holding role, ordered by key."""
+        check_role(role)
+        rows = await fetch_all(
+            self._conn,
+            "SELECT u.key FROM user_roles r JOIN users u ON u.key = r.user_key "
+            "WHERE r.role = ? ORDER BY u.key",
+            (role,),
+        )
+        users = [await self.get(row[0]) for row in rows]
+        return [user for user in users if user is not None]
+
+    async def _roles(self, key: str) -> frozenset[str]:
+        rows = await fetch_all(self._conn, "SELECT role FROM user_roles WHERE user_key = ?", (key,))
+        return frozenset(row[0] for row in rows)
