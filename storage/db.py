@@ -13,6 +13,7 @@ lock, so other processes wait (busy_timeout) instead of interleaving.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -74,7 +75,7 @@ class Database:
             raise ValueError(f"synchronous must be one of {_SYNCHRONOUS}")
         memory = str(path) == ":memory:"
         if not memory:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _create_owner_only(Path(path))
         try:
             conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=busy_timeout)
         except sqlite3.Error as exc:
@@ -165,6 +166,15 @@ class Database:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create the directory and an empty 0600 file (SQLite gives -wal/-shm the same mode)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise StorageError(f"cannot create the database file: {exc.strerror}") from None
 
 
 async def _check_key(conn: aiosqlite.Connection, cipher: DataCipher) -> None:

@@ -84,13 +84,14 @@ def statements(script: str) -> list[str]:
     """Split a script into complete statements (triggers' BEGIN...END stay whole)."""
     result: list[str] = []
     buffer = ""
-    for piece in script.split(";"):
+    *pieces, rest = script.split(";")
+    for piece in pieces:
         buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
             if buffer.strip(" \t\r\n;"):
                 result.append(buffer.strip())
             buffer = ""
-    if buffer.strip(" \t\r\n;"):
+    if (buffer + rest).strip():
         raise StorageError("migration script ends with an incomplete statement")
     return result
 

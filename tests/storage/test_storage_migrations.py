@@ -1,0 +1,128 @@
+"""Schema migrations: from empty, idempotent reopen, newer schema refused, atomic steps."""
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+
+from storage import Database, StorageError
+from storage.migrations import LATEST, MIGRATIONS, Migration, check_order, migrate, statements
+
+TABLES = {"meta", "users", "user_roles", "dialog_sessions", "processed_updates", "audit_log"}
+
+
+def tables(path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {name for (name,) in rows} - {"sqlite_sequence"}
+
+
+async def test_migrates_an_empty_database(db_path, cipher, clock):
+    assert not db_path.parent.exists()
+    db = await Database.open(db_path, cipher, clock=clock)
+    assert db.schema_version == LATEST
+    async with db.transaction() as tx:
+        pragmas = {}
+        for name in ("user_version", "journal_mode", "foreign_keys", "synchronous", "busy_timeout"):
+            async with tx.conn.execute(f"PRAGMA {name}") as cursor:
+                pragmas[name] = (await cursor.fetchone())[0]
+    await db.close()
+    assert pragmas == {
+        "user_version": LATEST, "journal_mode": "wal", "foreign_keys": 1,
+        "synchronous": 2, "busy_timeout": 5000,  # 2 = FULL
+    }
+    assert tables(db_path) == TABLES
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+async def test_wal_file_is_owner_only_too(db, db_path):
+    async with db.transaction() as tx:
+        await tx.updates.mark_processed(1, "tg:1")
+    for suffix in ("-wal", "-shm"):
+        assert stat.S_IMODE(db_path.with_name(db_path.name + suffix).stat().st_mode) == 0o600
+
+
+async def test_reopen_is_idempotent_and_keeps_data(db_path, cipher, clock):
+    async with await Database.open(db_path, cipher, clock=clock) as db:
+        async with db.transaction() as tx:
+            await tx.users.get_or_create("tg:1", language="en")
+    for _ in range(2):
+        async with await Database.open(db_path, cipher, clock=clock) as db:
+            assert db.schema_version == LATEST
+            async with db.transaction() as tx:
+                assert (await tx.users.get("tg:1")).language == "en"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM meta").fetchone() == (1,)
+
+
+async def test_newer_schema_is_refused(db_path, cipher):
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST + 5}")
+    with pytest.raises(StorageError, match="newer than this program supports"):
+        await Database.open(db_path, cipher)
+
+
+async def test_a_failing_migration_leaves_the_previous_version(db_path, cipher):
+    async with await Database.open(db_path, cipher) as db:
+        broken = MIGRATIONS + (
+            Migration(LATEST + 1, "half-good", "CREATE TABLE drafts (id INTEGER); SELECT nope();"),
+        )
+        with pytest.raises(StorageError):
+            async with db.transaction() as tx:
+                await migrate(tx.conn, broken)
+    assert "drafts" not in tables(db_path)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (LATEST,)
+
+
+async def test_a_new_migration_is_applied_on_open(db_path, cipher, monkeypatch):
+    async with await Database.open(db_path, cipher):
+        pass
+    extra = MIGRATIONS + (Migration(LATEST + 1, "drafts", "CREATE TABLE drafts (id INTEGER);"),)
+    monkeypatch.setattr("storage.db.migrate", lambda conn: migrate(conn, extra))
+    async with await Database.open(db_path, cipher) as db:
+        assert db.schema_version == LATEST + 1
+    assert "drafts" in tables(db_path)
+
+
+def test_versions_are_consecutive():
+    check_order()
+    assert [m.version for m in MIGRATIONS] == list(range(1, LATEST + 1))
+    with pytest.raises(StorageError):
+        check_order((Migration(1, "a", ""), Migration(3, "b", "")))
+
+
+def test_statement_splitter_keeps_triggers_and_comments_whole():
+    script = """
+        -- a comment; with a semicolon and a 'quote
+        CREATE TABLE a (x TEXT DEFAULT ';');
+        CREATE TRIGGER t AFTER INSERT ON a BEGIN
+            UPDATE a SET x = 'y'; DELETE FROM a WHERE x = 'z';
+        END;
+    """
+    parts = statements(script)
+    assert len(parts) == 2 and parts[1].startswith("CREATE TRIGGER") and parts[1].endswith("END;")
+    with pytest.raises(StorageError):
+        statements("CREATE TABLE b (x")
+
+
+async def test_a_file_that_is_not_a_database_is_refused(db_path, cipher):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="cannot open database"):
+        await Database.open(db_path, cipher)
+
+
+async def test_unwritable_location_is_a_storage_error(tmp_path, cipher):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StorageError, match="cannot create the database file"):
+        await Database.open(tmp_path / "file" / "sub" / "bot.sqlite3", cipher)
+
+
+async def test_in_memory_database_for_quick_tests(cipher):
+    async with await Database.open(":memory:", cipher) as db:
+        assert db.schema_version == LATEST
+        async with db.transaction() as tx:
+            assert await tx.updates.mark_processed(1, "console:alice")
