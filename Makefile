@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m rules screen < rules/examples/marginal.json
+	$(PY) -m bot console
 
 run-bot: $(STAMP)
 	$(PY) -m bot

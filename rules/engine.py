@@ -103,6 +103,22 @@ def _flips(cats: dict[str, Outcome], facts: Facts, ed: Edition, eligible: bool |
     return tuple(flips)
 
 
+def _in_order(needs: set[str], ed: Edition) -> list[str]:
+    return [f for f in ed.facts if f in needs]
+
+
+def _missing(gates: dict[str, Outcome], cats: dict[str, Outcome], ed: Edition) -> tuple[str, ...]:
+    """The facts that can still change the answer: the gates' first (each asked
+    once, in question order), then each open category's in category order, up to
+    the first category that already passes."""
+    order = _in_order({f for o in gates.values() for f in o.needs}, ed)
+    for out in cats.values():
+        if out.status == PASS:
+            break
+        order += [f for f in _in_order(set(out.needs), ed) if f not in order]
+    return tuple(order)
+
+
 def evaluate(facts: Facts, edition: Edition | None = None) -> Decision:
     """Apply every rule to ``facts`` and say what is decided and what is still needed."""
     ed = edition or load_edition()
@@ -123,15 +139,7 @@ def evaluate(facts: Facts, edition: Edition | None = None) -> Decision:
     primary = first_open if eligible and cats[first_open].status == PASS else None
     decided = eligible is False or primary is not None
 
-    needed: set[str] = set()
-    if not decided:
-        for out in gates.values():
-            needed.update(out.needs)
-        for out in cats.values():
-            if out.status == PASS:
-                break
-            needed.update(out.needs)
-    missing = tuple(f for f in ed.facts if f in needed)
+    missing = () if decided else _missing(gates, cats, ed)
 
     reasons = tuple(Reason(name, ed.clauses[name], o.status, o.detail, o.params, o.needs)
                     for name, o in (*gates.items(), *cats.items()))

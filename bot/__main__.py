@@ -1,0 +1,43 @@
+"""`python -m bot` runs the Telegram bot; `python -m bot console` the terminal assistant."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+
+from bot.settings import SettingsError, environment, load_settings
+from storage import StorageError
+
+
+async def _console() -> int:
+    from bot.console import run_console
+    from bot.wiring import open_assistant
+
+    settings = load_settings(environment(os.environ), need_token=False)
+    assistant = await open_assistant(settings)
+    try:
+        return await run_console(assistant)
+    finally:
+        await assistant.db.close()
+
+
+def main(argv: list[str]) -> int:
+    """Starts the chosen channel; a bad setting is one line on stderr and exit 2."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    try:
+        if argv[:1] == ["console"]:
+            return asyncio.run(_console())
+        from bot.telegram_main import run_telegram
+
+        return run_telegram(environment(os.environ))
+    except (SettingsError, StorageError) as exc:
+        print(f"bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+sys.exit(main(sys.argv[1:]))

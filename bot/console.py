@@ -1,0 +1,81 @@
+"""The terminal channel: the same dialogs on stdin/stdout, no token, no network.
+
+Choices are numbered (type the number, or the answer itself); /back, /why,
+/idk, /change, /cancel, /lang en, /help and /quit work at any point. It resumes
+the local person's last session, and reads piped input line by line, so a whole
+screening can be scripted.
+"""
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from typing import TextIO
+
+from dialogs.render import Rendered
+from dialogs.runner import Assistant
+from dialogs.types import Button, Command, Input, Text
+
+QUIT = {"/quit", "/exit", "/q"}
+TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
+NAV_COMMANDS = {"nav:why": "/why", "nav:idk": "/idk", "nav:back": "/back", "nav:clerk": "/clerk"}
+
+
+def parse_line(line: str, choices: tuple[tuple[str, str], ...], seq: int | None,
+               expects: str | None = None) -> Input | None:
+    """A typed line as a dialog input: a command, a numbered choice, or text."""
+    s = line.strip()
+    if expects in TYPED:
+        choices = ()
+    if s in QUIT:
+        return None
+    if s.startswith("/") and len(s) > 1:
+        name, _, arg = s[1:].partition(" ")
+        return Command(name, arg)
+    if s.isdigit() and choices and 1 <= int(s) <= len(choices) and len(s) <= 3:
+        return Button(choices[int(s) - 1][0], seq)
+    return Text(line.rstrip("\n"))
+
+
+Shown = tuple[tuple[tuple[str, str], ...], int | None, str | None]
+
+
+def show(replies: list[Rendered], out: TextIO) -> Shown:
+    """Prints the replies; returns the last question's choices, number and input kind."""
+    shown: Shown = ((), None, None)
+    for r in replies:
+        out.write(r.text + "\n")
+        if r.expects in TYPED:
+            for value, label in r.choices:
+                if value in NAV_COMMANDS:
+                    out.write(f"  {NAV_COMMANDS[value]}  {label}\n")
+        else:
+            for n, (_, label) in enumerate(r.choices, 1):
+                out.write(f"  {n}. {label}\n")
+        if r.choices or r.expects:
+            shown = (r.choices, r.seq, r.expects)
+        out.write("\n")
+    out.flush()
+    return shown
+
+
+async def run_console(assistant: Assistant, *, user: str | None = None, inp: TextIO = sys.stdin,
+                      out: TextIO = sys.stdout) -> int:
+    """Runs the conversation until /quit or end of input."""
+    key = f"console:{user or getpass.getuser()}"
+    choices, seq, expects = show(await assistant.handle(key, Command("start")), out)
+    interactive = inp.isatty()
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = await asyncio.to_thread(inp.readline)
+        if not line:
+            break
+        parsed = parse_line(line, choices, seq, expects)
+        if parsed is None:
+            break
+        shown = show(await assistant.handle(key, parsed), out)
+        if shown[0] or shown[2]:
+            choices, seq, expects = shown
+    return 0

@@ -1,0 +1,103 @@
+"""Settings from the environment (or a .env file), checked at start.
+
+A missing or malformed setting stops the start with one clear line
+(:class:`SettingsError`), never a traceback. The environment is injected, so
+tests never touch ``os.environ``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from locales import LANGUAGES
+
+DEFAULT_API = "https://api.telegram.org/bot"
+DEFAULT_FILE_API = "https://api.telegram.org/file/bot"
+
+
+class SettingsError(Exception):
+    """A setting that stops the start; the message is the one line shown."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the assistant is configured with."""
+
+    token: str | None
+    api_base_url: str
+    api_file_url: str
+    database: Path
+    admin_ids: frozenset[int]
+    default_locale: str
+    timezone: ZoneInfo
+    data_key: str | None = field(repr=False)
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_port: int = 8443
+
+    @property
+    def key_file(self) -> Path:
+        """Where the data key lives when BOT_DATA_KEY is not set."""
+        return self.database.parent / "data.key"
+
+    def __repr__(self) -> str:
+        return f"Settings(database={self.database}, locale={self.default_locale}, token={'set' if self.token else 'unset'})"
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise SettingsError(f"BOT_ADMIN_IDS: {part!r} is not a Telegram user id (comma-separated numbers)")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
+    """Read and check every setting from ``env``."""
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if need_token and not token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather, "
+                            "or run the assistant in the terminal with `python -m bot console`")
+    if token and (":" not in token or not token.split(":", 1)[0].isdigit()):
+        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)")
+    locale = env.get("BOT_DEFAULT_LOCALE", "zh_CN").strip()
+    if locale not in LANGUAGES:
+        raise SettingsError(f"BOT_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}, not {locale!r}")
+    tz_name = env.get("BOT_TIMEZONE", "Asia/Shanghai").strip()
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"BOT_TIMEZONE: unknown time zone {tz_name!r} (e.g. Asia/Shanghai)") from None
+    port_raw = env.get("BOT_WEBHOOK_PORT", "8443").strip()
+    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+        raise SettingsError(f"BOT_WEBHOOK_PORT must be a port number, not {port_raw!r}")
+    webhook = env.get("BOT_WEBHOOK_URL", "").strip() or None
+    if webhook and not webhook.startswith("https://"):
+        raise SettingsError("BOT_WEBHOOK_URL must start with https://")
+    return Settings(
+        token=token,
+        api_base_url=env.get("TELEGRAM_API_BASE_URL", DEFAULT_API).strip() or DEFAULT_API,
+        api_file_url=env.get("TELEGRAM_API_FILE_URL", DEFAULT_FILE_API).strip() or DEFAULT_FILE_API,
+        database=Path(env.get("BOT_DATABASE", "data/bot.sqlite3").strip() or "data/bot.sqlite3"),
+        admin_ids=_admin_ids(env.get("BOT_ADMIN_IDS", "")),
+        default_locale=locale,
+        timezone=tz,
+        data_key=env.get("BOT_DATA_KEY") or None,
+        webhook_url=webhook,
+        webhook_secret=env.get("BOT_WEBHOOK_SECRET") or None,
+        webhook_port=int(port_raw),
+    )
+
+
+def environment(env: Mapping[str, str], dotenv: Path = Path(".env")) -> dict[str, str]:
+    """The process environment over the values of a .env file (the environment wins)."""
+    from dotenv import dotenv_values
+
+    merged = {k: v for k, v in dotenv_values(dotenv).items() if v is not None} if dotenv.is_file() else {}
+    merged.update(env)
+    return merged

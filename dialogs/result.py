@@ -1,0 +1,99 @@
+"""The result of a screening, clause by clause, and a materials checklist."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rules import Checklist, Decision, Reason, checklist, facts_for
+
+from dialogs.context import Context
+from dialogs.state import SessionState
+from dialogs.types import Choice, Day, Label, Msg, Reply
+
+MARKS = {"pass": "mark.pass", "fail": "mark.fail"}
+
+
+def _reason_params(reason: Reason, decision: Decision, ctx: Context) -> dict[str, Any]:
+    params = {k: v for k, v in reason.params.items() if isinstance(v, Decimal | int) and not isinstance(v, bool)}
+    params |= {k: v for k, v in decision.figures.items()}
+    if reason.rule == "age":
+        cut = ctx.edition.age_cutoffs
+        params |= {"birth_date": reason.params.get("birth_date"), "male": cut.male,
+                   "female_cadre": cut.female_cadre, "female": cut.female}
+    if reason.rule == "exclusions":
+        params["limit"] = ctx.edition.exclusions.homes_owned_at_least
+    if "reasons" in reason.params:
+        params["reasons"] = tuple(Msg(f"fact.{r}") for r in reason.params["reasons"].split("+"))
+    if reason.rule in ("illness", "disaster") and "marginal_line" in reason.params:
+        params["adjusted"] = decision.figures.get(f"{reason.rule}_adjusted_monthly",
+                                                  decision.figures.get("per_capita_monthly"))
+    return params
+
+
+def reason_lines(decision: Decision, ctx: Context) -> list[Msg]:
+    """One line per settled rule: a mark, the reason with its numbers, the clause."""
+    lines = []
+    for reason in decision.reasons:
+        if reason.outcome in MARKS:
+            text = Msg(f"reason.{reason.rule}.{reason.detail}", _reason_params(reason, decision, ctx))
+            lines.append(Msg("reason.line", {"mark": Msg(MARKS[reason.outcome]), "text": text,
+                                             "clause": reason.clause}))
+    return lines
+
+
+def _headline(decision: Decision) -> Msg:
+    if decision.eligible is True:
+        return Msg("result.eligible")
+    return Msg("result.not_eligible") if decision.eligible is False else Msg("result.undecided")
+
+
+def result_replies(decision: Decision, state: SessionState, ctx: Context) -> list[Reply]:
+    """The decision, its reasons, the smallest change that would flip it, and what next."""
+    ed = ctx.edition
+    lines = [_headline(decision), Msg("result.date", {"date": Day(ctx.today)})]
+    if decision.worker_type:
+        lines.append(Msg("result.worker_type", {"type": Label.of(ed.worker_types[decision.worker_type])}))
+    if decision.categories:
+        names = tuple(Label.of(ed.category_names[c]) for c in decision.categories)
+        lines.append(Msg("result.categories", {"list": names}))
+    if decision.primary:
+        lines.append(Msg("result.primary", {"category": Label.of(ed.category_names[decision.primary])}))
+    lines.append(Msg("result.reasons_title"))
+    lines += reason_lines(decision, ctx)
+    for flip in decision.flips:
+        lines.append(Msg(f"flip.{flip.fact}.{flip.relation}",
+                         {"value": flip.value, "category": Label.of(ed.category_names[flip.category])}))
+    replies = [Reply(tuple(lines))]
+    nav = [Choice("nav:summary", Msg("btn.change")), Choice("nav:restart", Msg("btn.restart"))]
+    if decision.eligible and decision.primary:
+        facts = facts_for(state.screen.answers, edition=ed, today=ctx.today)
+        replies.append(checklist_reply(checklist(facts, decision.primary, None, ed), ctx))
+        others = [Choice(f"mat:{c}", Msg("btn.materials_for", {"category": Label.of(ed.category_names[c])}))
+                  for c in decision.categories if c != decision.primary]
+        days = ed.param("public_notice_working_days")
+        replies.append(Reply((Msg("next.eligible", {"days": days}),), tuple(others + nav), state.next_seq()))
+    elif decision.eligible is False:
+        replies.append(Reply((Msg("next.not_eligible"),), tuple(nav), state.next_seq()))
+    else:
+        missing = tuple(Msg(f"fact.{f}") for f in decision.missing)
+        replies.append(Reply((Msg("next.undecided", {"missing": missing}),), tuple(nav), state.next_seq()))
+    return replies
+
+
+def checklist_reply(cl: Checklist, ctx: Context) -> Reply:
+    """The numbered checklist, conditional items marked, ending with the copies rule."""
+    ed = ctx.edition
+    title = Msg("materials.title", {"category": Label.of(ed.category_names[cl.category]),
+                                    "worker_type": Label.of(ed.worker_types[cl.worker_type]),
+                                    "clause": cl.reference})
+    lines = [title]
+    for n, item in enumerate(cl.items, 1):
+        spec = ed.materials.items[item.key]
+        text = Label(spec.zh_CN, spec.en)
+        if item.status == "conditional" and spec.if_:
+            lines.append(Msg("materials.item_if", {"n": n, "text": text, "condition": Label.of(spec.if_)}))
+        else:
+            lines.append(Msg("materials.item", {"n": n, "text": text}))
+    rule = ed.materials.copies_rule
+    lines.append(Msg("materials.copies", {"text": Label(rule.zh_CN, rule.en)}))
+    return Reply(tuple(lines))

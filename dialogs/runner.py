@@ -1,0 +1,68 @@
+"""The assistant: one input of one person, applied exactly once, stored before
+the reply is produced (architecture.md, "One message, end to end").
+
+Every step runs in one write transaction: mark the update processed, load the
+session, apply the dialog, save the session with its outbox. A redelivered
+update changes nothing and gets the stored replies again, so an answer whose
+reply was lost in a crash is still answered.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from locales import normalise_language
+from rules.edition import Edition, load_edition
+from storage import Database, DialogSession
+
+from dialogs.context import Context
+from dialogs.render import Rendered, render
+from dialogs.router import step
+from dialogs.state import SessionState
+from dialogs.types import Input, reply_from_json, reply_to_json
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Runs the dialogs for every person over one database."""
+
+    def __init__(self, db: Database, *, today: Callable[[], dt.date], edition: Edition | None = None,
+                 default_language: str = "zh_CN", admin_keys: frozenset[str] = frozenset()):
+        self.db = db
+        self.today = today
+        self.edition = edition or load_edition()
+        self.default_language = default_language
+        self.admin_keys = admin_keys
+
+    async def handle(self, user_key: str, inp: Input, *, update_id: int | None = None,
+                     language_hint: str | None = None) -> list[Rendered]:
+        """Applies ``inp`` for ``user_key`` and returns the rendered replies."""
+        async with self.db.transaction() as tx:
+            lang = normalise_language(language_hint, self.default_language)
+            user = await tx.users.get_or_create(user_key, language=lang)
+            session = await tx.sessions.load(user_key)
+            state = SessionState.model_validate(session.state) if session else SessionState(lang=user.language)
+            if update_id is not None and not await tx.updates.mark_processed(update_id, user_key):
+                log.info("update %s redelivered; resending its replies", update_id)
+                if state.last_update_id != update_id:
+                    return []
+                return [render(reply_from_json(r), state.lang) for r in state.outbox]
+            roles = user.roles | ({"admin"} if user_key in self.admin_keys else frozenset())
+            ctx = Context(self.edition, self.today(), frozenset(roles))
+            replies = step(state, inp, ctx)
+            state.last_update_id = update_id
+            state.outbox = [reply_to_json(r) for r in replies]
+            await tx.sessions.save(DialogSession(user_key=user_key, dialog=state.mode,
+                                                 state=state.model_dump(mode="json"),
+                                                 version=session.version if session else 0))
+            if state.lang != user.language:
+                await tx.users.set_language(user_key, state.lang)
+        return [render(r, state.lang) for r in replies]
+
+    async def language_of(self, user_key: str) -> str:
+        """The person's current language."""
+        async with self.db.transaction() as tx:
+            user = await tx.users.get(user_key)
+        return user.language if user else self.default_language

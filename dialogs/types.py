@@ -1,0 +1,130 @@
+"""What goes into a dialog and what comes out: inputs, messages, replies.
+
+Replies carry message ids and parameters, not sentences; :mod:`dialogs.render`
+turns them into text in the person's language. Everything here serialises to
+JSON so the last replies can be stored with the session and re-sent after a crash.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Text:
+    """Something the person typed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the person pressed; ``seq`` is the question it belongs to."""
+
+    value: str
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command such as /back, /why, /lang en, /start screen."""
+
+    name: str
+    arg: str = ""
+
+
+Input = Text | Button | Command
+
+
+@dataclass(frozen=True)
+class Label:
+    """A bilingual label from the edition data (locality, category, material)."""
+
+    zh_CN: str
+    en: str
+
+    @classmethod
+    def of(cls, text: Any) -> Label:
+        """From an edition ``Text``-like object."""
+        return cls(text.zh_CN, text.en)
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date shown with its weekday (deadlines, the date of a result)."""
+
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Msg:
+    """One catalog message with its parameters (Decimal, date, int, str, Label, Msg)."""
+
+    id: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: the value sent back and its label."""
+
+    value: str
+    label: Msg | Label
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the person: lines of text and, for a question, choices."""
+
+    lines: tuple[Msg, ...]
+    choices: tuple[Choice, ...] = ()
+    seq: int | None = None  # the question these choices answer
+    expects: str | None = None  # input kind for a typed answer (money, date, id, ...)
+
+
+def _enc(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return {"$dec": str(v)}
+    if isinstance(v, dt.date):
+        return {"$date": v.isoformat()}
+    if isinstance(v, Label):
+        return {"$label": [v.zh_CN, v.en]}
+    if isinstance(v, Day):
+        return {"$day": v.date.isoformat()}
+    if isinstance(v, Msg):
+        return {"$msg": v.id, "p": {k: _enc(x) for k, x in v.params.items()}}
+    if isinstance(v, list | tuple):
+        return {"$list": [_enc(x) for x in v]}
+    return v
+
+
+def _dec(v: Any) -> Any:
+    if isinstance(v, dict):
+        if "$dec" in v:
+            return Decimal(v["$dec"])
+        if "$date" in v:
+            return dt.date.fromisoformat(v["$date"])
+        if "$day" in v:
+            return Day(dt.date.fromisoformat(v["$day"]))
+        if "$label" in v:
+            return Label(*v["$label"])
+        if "$msg" in v:
+            return Msg(v["$msg"], {k: _dec(x) for k, x in v["p"].items()})
+        if "$list" in v:
+            return tuple(_dec(x) for x in v["$list"])
+    return v
+
+
+def reply_to_json(r: Reply) -> dict[str, Any]:
+    """A reply as plain JSON (for the session's outbox)."""
+    return {"lines": [_enc(m) for m in r.lines],
+            "choices": [[c.value, _enc(c.label)] for c in r.choices],
+            "seq": r.seq, "expects": r.expects}
+
+
+def reply_from_json(d: dict[str, Any]) -> Reply:
+    """The inverse of :func:`reply_to_json`."""
+    return Reply(tuple(_dec(m) for m in d["lines"]),
+                 tuple(Choice(v, _dec(lbl)) for v, lbl in d["choices"]), d["seq"], d["expects"])
