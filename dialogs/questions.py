@@ -47,7 +47,7 @@ def question(fact: str, ed: Edition, seq: int, *, left: int | None, current: Any
     if left:
         lines.append(Msg("progress.left", {"n": left}))
     nav_choices = [Choice(v, Msg(m)) for v, m in NAV] if nav else []
-    return Reply(tuple(lines), tuple(choices_for(fact, ed) + nav_choices), seq, spec.kind)
+    return Reply(tuple(lines), tuple(choices_for(fact, ed) + nav_choices), seq, spec.kind, fact)
 
 
 def _match_choice(text: str, fact: str, ed: Edition) -> str | None:

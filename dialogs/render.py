@@ -17,6 +17,8 @@ class Rendered:
     choices: tuple[tuple[str, str], ...]
     seq: int | None
     expects: str | None
+    asks: str | None = None
+    stale: bool = False
 
 
 def text_of(item: Any, t: Translator) -> str:
@@ -43,4 +45,4 @@ def render(reply: Reply, lang: str) -> Rendered:
     t = translator(lang)
     text = "\n".join(text_of(line, t) for line in reply.lines)
     choices = tuple((c.value, text_of(c.label, t)) for c in reply.choices)
-    return Rendered(text, choices, reply.seq, reply.expects)
+    return Rendered(text, choices, reply.seq, reply.expects, reply.asks, reply.stale)

@@ -88,10 +88,13 @@ NAV_COMMANDS = {"nav:why": "why", "nav:idk": "idk", "nav:back": "back", "nav:cle
                 "menu:materials": "materials", "menu:language": "language", "menu:help": "help"}
 
 
+STALE = Reply((Msg("nav.stale"),), stale=True)
+
+
 def on_button(state: SessionState, btn: Button, ctx: Context) -> list[Reply]:
     """Handles a pressed button, after checking it belongs to the open question."""
-    if btn.seq is not None and btn.seq != state.seq:
-        return [Reply((Msg("nav.stale"),))]
+    if btn.seq != state.seq or btn.value not in state.choices:
+        return [STALE]
     value = btn.value
     if value in NAV_COMMANDS:
         return on_command(state, Command(NAV_COMMANDS[value]), ctx)
@@ -109,7 +112,7 @@ def on_button(state: SessionState, btn: Button, ctx: Context) -> list[Reply]:
         return screening.on_answer(state, btn, ctx)
     if state.mode == "checklist":
         return checklist_flow.on_checklist_input(state, btn, ctx)
-    return [Reply((Msg("nav.stale"),))]
+    return [STALE]
 
 
 def on_text(state: SessionState, text: Text, ctx: Context) -> list[Reply]:
@@ -126,9 +129,15 @@ def on_text(state: SessionState, text: Text, ctx: Context) -> list[Reply]:
 
 
 def step(state: SessionState, inp: Input, ctx: Context) -> list[Reply]:
-    """Applies one input to the state (in place) and returns the replies."""
+    """Applies one input to the state (in place) and returns the replies; remembers
+    the buttons of the open question so that only they are accepted."""
     if isinstance(inp, Command):
-        return on_command(state, inp, ctx)
-    if isinstance(inp, Button):
-        return on_button(state, inp, ctx)
-    return on_text(state, inp, ctx)
+        replies = on_command(state, inp, ctx)
+    elif isinstance(inp, Button):
+        replies = on_button(state, inp, ctx)
+    else:
+        replies = on_text(state, inp, ctx)
+    for reply in replies:
+        if reply.seq == state.seq and reply.choices:
+            state.choices = [c.value for c in reply.choices]
+    return replies

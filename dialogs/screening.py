@@ -73,7 +73,7 @@ def reask(state: SessionState, ctx: Context, error: Msg | None = None) -> list[R
     replies = [Reply((error,))] if error else []
     if state.screen.failures >= MAX_FAILURES:
         q = Reply(q.lines + (Msg("err.many_failures"),),
-                  q.choices + (Choice("nav:clerk", Msg("btn.clerk")),), q.seq, q.expects)
+                  q.choices + (Choice("nav:clerk", Msg("btn.clerk")),), q.seq, q.expects, q.asks)
     return replies + [q]
 
 

@@ -34,6 +34,7 @@ class SessionState(BaseModel):
     lang: str = "zh_CN"
     mode: Mode = "menu"
     seq: int = 0  # increases with every question; buttons of older questions are stale
+    choices: list[str] = Field(default_factory=list)  # the button values of question ``seq``
     screen: ScreenState = Field(default_factory=ScreenState)
     checklist: ChecklistState = Field(default_factory=ChecklistState)
     last_update_id: int | None = None

@@ -82,6 +82,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     seq: int | None = None  # the question these choices answer
     expects: str | None = None  # input kind for a typed answer (money, date, id, ...)
+    asks: str | None = None  # the fact this question asks, if any
+    stale: bool = False  # the answer to a button whose question has passed
 
 
 def _enc(v: Any) -> Any:
@@ -121,10 +123,11 @@ def reply_to_json(r: Reply) -> dict[str, Any]:
     """A reply as plain JSON (for the session's outbox)."""
     return {"lines": [_enc(m) for m in r.lines],
             "choices": [[c.value, _enc(c.label)] for c in r.choices],
-            "seq": r.seq, "expects": r.expects}
+            "seq": r.seq, "expects": r.expects, "asks": r.asks}
 
 
 def reply_from_json(d: dict[str, Any]) -> Reply:
     """The inverse of :func:`reply_to_json`."""
     return Reply(tuple(_dec(m) for m in d["lines"]),
-                 tuple(Choice(v, _dec(lbl)) for v, lbl in d["choices"]), d["seq"], d["expects"])
+                 tuple(Choice(v, _dec(lbl)) for v, lbl in d["choices"]), d["seq"], d["expects"],
+                 d.get("asks"))
