@@ -16,6 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from rules.form_edition import FormSpec
+
 EDITIONS_DIR = Path(__file__).parent / "editions"
 DEFAULT_EDITION = "jiangxi-2016"
 CATEGORIES = ("dibao", "marginal", "illness", "disaster")
@@ -148,6 +150,7 @@ class Edition(_Strict):
     worker_types: dict[str, Text]
     facts: dict[str, FactSpec]
     materials: Materials
+    form: FormSpec
 
     @field_validator("clauses")
     @classmethod
