@@ -23,6 +23,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/rules_bench.py
+	$(PY) bench/workdays_estimate_accuracy.py
+	$(PY) bench/bot_bench.py
 
 catalogs: $(STAMP)
 	$(PY) -m locales.tools check
