@@ -89,12 +89,19 @@ def render_checklist(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with errors as one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        _fail(message)
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
-    top = argparse.ArgumentParser(prog="python -m rules", description="Hardship-filing rules engine")
-    sub = top.add_subparsers(dest="command", required=True)
+    top = _Parser(prog="python -m rules", description="Hardship-filing rules engine")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, fn in (("screen", cmd_screen), ("materials", cmd_materials), ("notice", cmd_notice)):
-        p = sub.add_parser(name, help=fn.__doc__)
+        p = sub.add_parser(name, help=fn.__doc__, description=fn.__doc__)
         p.set_defaults(func=fn)
         p.add_argument("--edition", default=DEFAULT_EDITION)
         if name != "notice":

@@ -72,12 +72,16 @@ def chinese_number(text: str) -> Decimal:
     text = text.strip()
     if not text or not set(text) <= _CN_CHARS:
         raise ParseError("invalid")
-    whole, _, frac = text.partition("点")
+    whole, point, frac = text.partition("点")
+    if point and not (whole and frac):
+        raise ParseError("invalid")  # 点 alone, 一点 ("a little"), 点五: not read as numbers
     total, rest = 0, whole
     for big in sorted(set(_BIG.values()), reverse=True):
         marks = [c for c, v in _BIG.items() if v == big and c in rest]
         if marks:
             head, _, rest = rest.partition(marks[0])
+            if not head and total:
+                raise ParseError("invalid")  # 亿万: a unit without its digits after another unit
             total += (_cn_section(head) if head else 1) * big
             if rest and rest[0] in _DIGITS and len(rest) == 1 and rest[0] not in "零〇":
                 return Decimal(total + _DIGITS[rest[0]] * big // 10)  # 一万二 = 12000
@@ -116,7 +120,8 @@ def parse_money(text: str | int | Decimal) -> Decimal:
         raise ParseError("too_large")
     if value != value.quantize(Decimal("0.01")):
         raise ParseError("precision")
-    return value.quantize(Decimal("0.01"))
+    value = value.quantize(Decimal("0.01"))
+    return value.copy_abs() if value.is_zero() else value  # "-0" is 0.00, never -0.00
 
 
 def _money_value(s: str) -> Decimal:
@@ -145,8 +150,10 @@ def parse_count(text: str | int, *, minimum: int = 0, maximum: int = 99) -> int:
         s = normalise(text)
         if not s:
             raise ParseError("empty")
+        if len(s) > MAX_INPUT:
+            raise ParseError("too_long")  # also keeps int() below its 4300-digit limit
         s = _COUNT_SUFFIX.sub("", s.replace(" ", ""))
-        if s.isdigit():
+        if s.isdecimal():  # isdigit() would admit characters int() cannot read (᧚)
             value = int(s)
         else:
             number = chinese_number(s) if s else None
