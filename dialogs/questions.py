@@ -75,7 +75,7 @@ def read_answer(fact: str, inp: Input, ed: Edition, today: dt.date) -> tuple[str
         if kind == "bool" and value in ("yes", "no"):
             return fact, value == "yes"
         if value is None or value not in {c.value for c in choices_for(fact, ed)}:
-            raise ParseError("invalid" if raw.strip() else "empty")
+            raise ParseError("invalid" if normalise(raw) else "empty")  # control characters are nothing
         return fact, int(value) if kind == "count" else value
     if kind == "bool":
         return fact, parse_yes_no(raw)

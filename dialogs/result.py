@@ -76,6 +76,8 @@ def result_replies(decision: Decision, state: SessionState, ctx: Context) -> lis
         replies.append(Reply((Msg("next.not_eligible"),), tuple(nav), state.next_seq()))
     else:
         missing = tuple(Msg(f"fact.{f}") for f in decision.missing)
+        if state.screen.asking:  # after a clerk handover the open question still waits
+            nav.insert(0, Choice("nav:continue", Msg("btn.continue")))
         replies.append(Reply((Msg("next.undecided", {"missing": missing}),), tuple(nav), state.next_seq()))
     return replies
 

@@ -58,7 +58,7 @@ def on_command(state: SessionState, cmd: Command, ctx: Context) -> list[Reply]:
             return screening.start_screening(state, ctx)
         if target == "materials":
             return checklist_flow.start_checklist(state, ctx)
-        if state.mode in ("screen", "checklist", "idk"):
+        if state.mode in ("screen", "checklist", "idk") or state.screen.asking:
             return screening.resume(state, ctx) or continue_where(state, ctx)
         return menu(state)
     if name in ("screen", "restart"):
@@ -99,6 +99,8 @@ def on_button(state: SessionState, btn: Button, ctx: Context) -> list[Reply]:
     if value in NAV_COMMANDS:
         return on_command(state, Command(NAV_COMMANDS[value]), ctx)
     if value == "nav:continue":
+        if not state.screen.asking:
+            return continue_where(state, ctx)
         state.mode = "screen"
         return screening.reask(state, ctx)
     if value.startswith("lang:"):

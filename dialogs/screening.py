@@ -41,10 +41,12 @@ def decide(screen: ScreenState, ctx: Context) -> Decision:
 
 
 def questions_left(decision: Decision) -> int:
-    """About how many questions remain: the gates' facts plus the next category's."""
-    gates = {f for r in decision.reasons[:5] for f in r.needs}
-    first_open = next((r for r in decision.reasons[5:] if r.outcome == "unknown"), None)
-    return len(gates | set(first_open.needs if first_open else ()))
+    """About how many questions remain: every fact that can still change the answer.
+
+    An upper bound that never grows as questions are answered (an answer removes
+    its fact; one that opens a dependent fact, like ``cadre`` after ``sex``, swaps
+    one for one), so the person never sees "about 1 left" followed by six more."""
+    return len(decision.missing)
 
 
 def start_screening(state: SessionState, ctx: Context) -> list[Reply]:
@@ -166,6 +168,8 @@ def summary(state: SessionState, ctx: Context) -> list[Reply]:
             answer = display_answer(fact, screen.answers[fact], ctx.edition)
             lines.append(Msg("summary.line", {"question": Msg(f"fact.{fact}"), "answer": answer}))
             choices.append(Choice(f"chg:{fact}", Msg(f"fact.{fact}")))
+    if screen.asking:  # mid-way (or after a clerk handover): a way back to the open question
+        choices.append(Choice("nav:continue", Msg("btn.continue")))
     state.mode = "summary"
     return [Reply(tuple(lines), tuple(choices), state.next_seq())]
 
@@ -180,8 +184,10 @@ def change(state: SessionState, fact: str, ctx: Context) -> list[Reply]:
 
 
 def resume(state: SessionState, ctx: Context) -> list[Reply]:
-    """Welcomes the person back and repeats where they were."""
-    if state.mode == "screen" and state.screen.asking:
+    """Welcomes the person back and repeats where they were (also after "I don't
+    know", a clerk handover or a look at the summary: the open question waits)."""
+    if state.mode in ("screen", "idk", "result", "summary") and state.screen.asking:
+        state.mode = "screen"
         n = len(state.screen.answers)
         return [Reply((Msg("resume.screen", {"n": n}),))] + reask(state, ctx)
     return []

@@ -1,0 +1,157 @@
+"""The terminal assistant as people run it: ``python -m bot console`` with its
+input piped, no token, no network, a database in a temporary folder.
+
+A whole screening in Chinese and one in English end with the reasons and the
+checklist; a second process on the same database continues where the first one
+stopped; /quit and the end of input both exit with status 0.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from locales import translator
+from rules import load_edition
+
+ROOT = Path(__file__).resolve().parents[2]
+ED = load_edition()
+
+# The standard worker: urban household of 3 in Nanchang city, 25,200 a year, a major
+# illness -> eligible, 低保边缘户. Numbers pick the console's numbered choices.
+CHINESE = ["/screen", "是", "1", "是", "否", "1", "否", "2", "否", "1", "1975年6月1日", "否", "是", "1",
+           "三口人", "25,200元"]
+ENGLISH = ["/lang en", "/screen", "yes", "1", "yes", "no", "1", "no", "2", "no", "1", "1975-06-01",
+           "no", "yes", "1", "3", "2.52万"]
+
+
+def t(msgid: str, lang: str = "zh_CN", **params: object) -> str:
+    return translator(lang)(msgid, **params)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """The environment of the console: a fresh database and data key, no token."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    return keep | {
+        "BOT_DATABASE": str(tmp_path / "data" / "bot.sqlite3"),
+        "BOT_DATA_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONIOENCODING": "utf-8",
+    }
+
+
+def console(env: dict[str, str], lines: list[str], cwd: Path, *, eof_newline: bool = True) -> subprocess.CompletedProcess:
+    """Runs ``python -m bot console`` with ``lines`` piped to its standard input."""
+    stdin = "\n".join(lines) + ("\n" if eof_newline and lines else "")
+    return subprocess.run([sys.executable, "-m", "bot", "console"], input=stdin, capture_output=True,
+                          text=True, encoding="utf-8", env=env, cwd=cwd, timeout=60)
+
+
+def assert_clean(proc: subprocess.CompletedProcess) -> None:
+    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stderr}"
+    assert "Traceback" not in proc.stderr, proc.stderr
+
+
+def assert_eligible_with_reasons_and_checklist(out: str, lang: str) -> None:
+    assert t("result.eligible", lang) in out, out[-3000:]
+    assert t("result.primary", lang, category=ED.category_names["marginal"].get(lang)) in out
+    assert t("reason.line", lang, mark=t("mark.pass", lang), text=t("reason.scope.all_true", lang),
+             clause="6号 一") in out, "the reason with its mark and clause"
+    assert t("reason.one_household.not_filed", lang) in out
+    assert "700.00" in out and "765.00" in out, "the reason shows the figures"
+    assert "📋" in out
+    for key in ("application_short", "id_hukou", "medical_docs_city", "wage_flow", "marital_proof"):
+        assert ED.materials.items[key].get(lang) in out, f"{key} missing from the checklist"
+    rule = ED.materials.copies_rule
+    assert (rule.zh_CN if lang == "zh_CN" else rule.en) in out
+
+
+def test_a_whole_screening_in_chinese(env: dict[str, str], tmp_path: Path) -> None:
+    proc = console(env, CHINESE, tmp_path)
+    assert_clean(proc)
+    out = proc.stdout
+    assert t("menu.welcome") in out and "  1. " + t("btn.screen") in out
+    assert t("ask.union_member") in out and "  1. 是" in out
+    assert_eligible_with_reasons_and_checklist(out, "zh_CN")
+    assert t("err.generic") not in out and "err." not in out
+
+
+def test_a_whole_screening_in_english(env: dict[str, str], tmp_path: Path) -> None:
+    proc = console(env, ENGLISH, tmp_path)
+    assert_clean(proc)
+    out = proc.stdout
+    assert t("lang.switched", "en") in out
+    assert t("ask.union_member", "en") in out and "  1. Yes" in out
+    assert_eligible_with_reasons_and_checklist(out, "en")
+    after_switch = out.split(t("lang.switched", "en"))[1]
+    assert t("ask.hukou") not in after_switch, "a Chinese question after /lang en"
+
+
+def test_a_second_process_continues_where_the_first_stopped(env: dict[str, str], tmp_path: Path) -> None:
+    cut = CHINESE.index("1975年6月1日")
+    first = console(env, CHINESE[:cut], tmp_path)  # the input ends: the process exits
+    assert_clean(first)
+    assert first.stdout.rstrip().endswith(t("btn.back")), "the first process stopped at a question"
+    assert t("ask.birth_date") in first.stdout.split(t("ask.hukou"))[-1]
+
+    second = console(env, CHINESE[cut:], tmp_path)
+    assert_clean(second)
+    out = second.stdout
+    assert t("resume.screen", n=cut - 1) in out, out[:1500]
+    assert out.index(t("resume.screen", n=cut - 1)) < out.index(t("ask.birth_date"))
+    assert t("ask.union_member") not in out, "the second process started again from the beginning"
+    assert_eligible_with_reasons_and_checklist(out, "zh_CN")
+
+
+def test_quit_exits_at_once_with_status_0(env: dict[str, str], tmp_path: Path) -> None:
+    proc = console(env, ["/screen", "是", "/quit", "是", "是"], tmp_path)
+    assert_clean(proc)
+    assert t("ask.labor_relation") in proc.stdout
+    assert t("ask.wage_earner_head") not in proc.stdout, "input after /quit was read"
+
+
+def test_end_of_input_exits_with_status_0(env: dict[str, str], tmp_path: Path) -> None:
+    for lines, newline in (([], False), (["/screen", "是"], False), (["/screen"], True)):
+        proc = console(env, lines, tmp_path, eof_newline=newline)
+        assert_clean(proc)
+        assert t("menu.welcome") in proc.stdout or t("resume.screen", n=0) in proc.stdout \
+            or t("ask.union_member") in proc.stdout
+
+
+def test_navigation_and_bad_answers_in_the_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    lines = ["/screen", "也许", "/why", "1", "/back", "2"]
+    proc = console(env, lines, tmp_path)
+    assert_clean(proc)
+    out = proc.stdout
+    assert t("err.bool.invalid") in out
+    assert t("why.union_member", clause="6号 一") in out
+    assert t("nav.undone") in out
+    assert t("reason.scope.not_member") in out and t("result.not_eligible") in out
+
+
+def test_a_clerk_gets_a_checklist_by_numbers(env: dict[str, str], tmp_path: Path) -> None:
+    """/materials, 2 = 低保边缘户, 1 = 困难职工, then the conditions: 1 = yes, 2 = no,
+    3 = skip; 3 = 离异 for the marital status."""
+    proc = console(env, ["/materials", "2", "1", "1", "2", "3", "3"], tmp_path)
+    assert_clean(proc)
+    out = proc.stdout
+    assert t("checklist.ask_category") in out and "  2. " + ED.category_names["marginal"].zh_CN in out
+    items = ED.materials.items
+    assert items["medical_docs_city"].zh_CN in out                      # illness: yes
+    assert items["disaster_proof"].zh_CN not in out                     # disaster: no
+    assert "【" + items["school_proof"].if_.zh_CN + "】" in out          # skipped: conditional
+    proof = items["marital_proof"].zh_CN
+    assert proof in out and "【" + items["marital_proof"].if_.zh_CN + "】" + proof not in out
+    assert ED.materials.copies_rule.zh_CN in out
+
+
+def test_a_bad_setting_is_one_line_and_status_2(env: dict[str, str], tmp_path: Path) -> None:
+    proc = console(env | {"BOT_DEFAULT_LOCALE": "fr"}, ["/quit"], tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "BOT_DEFAULT_LOCALE" in proc.stderr
