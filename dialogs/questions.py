@@ -53,6 +53,7 @@ def question(fact: str, ed: Edition, seq: int, *, left: int | None, current: Any
 def _match_choice(text: str, fact: str, ed: Edition) -> str | None:
     """A typed answer to a button question: the key, or a label in either language."""
     wanted = normalise(text).lower()
+    partial = []
     for choice in choices_for(fact, ed):
         labels = {choice.value.lower()}
         for lang in LANGUAGES:
@@ -62,7 +63,9 @@ def _match_choice(text: str, fact: str, ed: Edition) -> str | None:
                 labels.add(translator(lang).gettext(choice.label.id).lower())
         if wanted in labels:
             return choice.value
-    return None
+        if len(wanted) >= 2 and any(wanted in label for label in labels):
+            partial.append(choice.value)
+    return partial[0] if len(partial) == 1 else None  # 城镇 for 城镇户口, never a guess between two
 
 
 def read_answer(fact: str, inp: Input, ed: Edition, today: dt.date) -> tuple[str, Any]:

@@ -58,8 +58,9 @@ def result_replies(decision: Decision, state: SessionState, ctx: Context) -> lis
         lines.append(Msg("result.categories", {"list": names}))
     if decision.primary:
         lines.append(Msg("result.primary", {"category": Label.of(ed.category_names[decision.primary])}))
-    lines.append(Msg("result.reasons_title"))
-    lines += reason_lines(decision, ctx)
+    reasons = reason_lines(decision, ctx)
+    if reasons:
+        lines += [Msg("result.reasons_title"), *reasons]
     for flip in decision.flips:
         lines.append(Msg(f"flip.{flip.fact}.{flip.relation}",
                          {"value": flip.value, "category": Label.of(ed.category_names[flip.category])}))
