@@ -6,8 +6,10 @@ import logging
 import os
 import sys
 
-from bot.settings import SettingsError, environment, load_settings
-from storage import StorageError
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # retry_after as a timedelta (PTB 22's future default)
+
+from bot.settings import SettingsError, environment, load_settings  # noqa: E402
+from storage import StorageError  # noqa: E402
 
 
 async def _console() -> int:

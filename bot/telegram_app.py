@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import warnings
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from dialogs.render import Rendered
 from dialogs.runner import Assistant
@@ -23,6 +25,7 @@ from dialogs.types import Command, Input, Text
 from locales import LANGUAGES, translator
 
 from bot.keyboards import chosen_label, decode, html_text, keyboard
+from bot.polling import AckingApplication, AckingBot
 from bot.processor import PerUserUpdateProcessor
 from bot.settings import Settings
 
@@ -37,7 +40,9 @@ async def with_retries(call, what: str):
         try:
             return await call()
         except RetryAfter as exc:
-            wait = exc.retry_after
+            with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+                warnings.simplefilter("ignore")
+                wait = exc.retry_after
             await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
         except (BadRequest, Forbidden):
             raise
@@ -84,13 +89,18 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is not None:
         stale = bool(replies) and replies[0].stale
         toast = replies[0].text if stale else None
-        await with_retries(lambda: query.answer(toast), "answerCallbackQuery")
+        try:
+            await with_retries(lambda: query.answer(toast), "answerCallbackQuery")
+        except BadRequest as exc:  # answered before a crash, or too old: the replies still go out
+            log.info("callback query not answered: %s", exc.message)
         if stale:
+            await assistant.delivered(f"tg:{user.id}", update.update_id)
             return
         label = chosen_label(query.message.reply_markup if query.message else None, query.data)
         if label and query.message and query.message.text:
             await _record_choice(query, label)
     await send_replies(context.bot, chat.id, replies)
+    await assistant.delivered(f"tg:{user.id}", update.update_id)
 
 
 async def _record_choice(query, label: str) -> None:
@@ -118,27 +128,35 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def describe_bot(app: Application) -> None:
-    """Sets the command menu, description and short description in both languages."""
+    """Sets the command menu, description and short description in both languages
+    (each call retried like a send; the menu is not worth failing the start for)."""
     bot = app.bot
-    for lang in LANGUAGES:
-        t = translator(lang)
-        code = lang[:2]
+
+    async def describe(code: str | None, t) -> None:
         commands = [BotCommand(c, t(f"cmd.{c}")) for c in COMMANDS]
-        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
-        await bot.set_my_description(t("bot.description"), language_code=code)
-        await bot.set_my_short_description(t("bot.short_description"), language_code=code)
-    t = translator(app.bot_data["default_language"])
-    await bot.set_my_commands([BotCommand(c, t(f"cmd.{c}")) for c in COMMANDS])
-    await bot.set_my_description(t("bot.description"))
-    await bot.set_my_short_description(t("bot.short_description"))
+        await with_retries(lambda: bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                                       language_code=code), "setMyCommands")
+        await with_retries(lambda: bot.set_my_description(t("bot.description"), language_code=code),
+                           "setMyDescription")
+        await with_retries(lambda: bot.set_my_short_description(t("bot.short_description"), language_code=code),
+                           "setMyShortDescription")
+
+    try:
+        for lang in LANGUAGES:
+            await describe(lang[:2], translator(lang))
+        await describe(None, translator(app.bot_data["default_language"]))
+    except NetworkError as exc:
+        log.warning("command menu and descriptions not set: %s", type(exc).__name__)
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:
-    """The PTB application: rate limiter, per-person ordering, one handler, error handler."""
+    """The PTB application: rate limiter, per-person ordering, updates confirmed once
+    handled (bot.polling), one handler, error handler."""
 
-    app = (Application.builder().token(settings.token)
-           .base_url(settings.api_base_url).base_file_url(settings.api_file_url)
-           .rate_limiter(AIORateLimiter(max_retries=5))
+    bot = AckingBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
+                    request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(),
+                    rate_limiter=AIORateLimiter(max_retries=5))
+    app = (Application.builder().bot(bot).application_class(AckingApplication)
            .concurrent_updates(PerUserUpdateProcessor(64)).build())
     app.bot_data["assistant"] = assistant
     app.bot_data["default_language"] = settings.default_locale

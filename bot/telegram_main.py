@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.settings import Settings, SettingsError, load_settings
-from bot.telegram_app import build_application, describe_bot
+from bot.telegram_app import build_application, describe_bot, with_retries
 from bot.wiring import open_assistant
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
     app = build_application(settings, assistant)
     try:
         try:
-            await app.initialize()
+            await with_retries(app.initialize, "getMe")  # Telegram may hiccup at start too
         except InvalidToken:
             raise SettingsError("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather") from None
         await describe_bot(app)
@@ -39,12 +39,13 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
                                             allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
         else:
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
-                                            timeout=10)
+                                            timeout=10, bootstrap_retries=5)
         log.warning("bot started (%s)", "webhook" if settings.webhook_url else "long polling")
         await stop.wait()
         log.warning("stopping: finishing the updates in hand")
         await app.updater.stop()
         await app.stop()
+        await with_retries(app.bot.confirm_handled, "getUpdates")  # so none is handled twice
     finally:
         if app.running:
             await app.stop()

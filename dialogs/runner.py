@@ -4,7 +4,8 @@ the reply is produced (architecture.md, "One message, end to end").
 Every step runs in one write transaction: mark the update processed, load the
 session, apply the dialog, save the session with its outbox. A redelivered
 update changes nothing and gets the stored replies again, so an answer whose
-reply was lost in a crash is still answered.
+reply was lost in a crash is still answered; once a channel has sent the
+replies it calls :meth:`Assistant.delivered`, and a later redelivery sends none.
 """
 from __future__ import annotations
 
@@ -60,6 +61,17 @@ class Assistant:
             if state.lang != user.language:
                 await tx.users.set_language(user_key, state.lang)
         return [render(r, state.lang) for r in replies]
+
+    async def delivered(self, user_key: str, update_id: int) -> None:
+        """Forgets the stored replies of ``update_id`` once they are sent, so a
+        redelivery after a crash does not send them twice."""
+        async with self.db.transaction() as tx:
+            session = await tx.sessions.load(user_key)
+            if session is None or session.state.get("last_update_id") != update_id:
+                return
+            state = SessionState.model_validate(session.state)
+            state.outbox = []
+            await tx.sessions.save(session.model_copy(update={"state": state.model_dump(mode="json")}))
 
     async def language_of(self, user_key: str) -> str:
         """The person's current language."""

@@ -1,0 +1,51 @@
+"""Fifty people screen themselves at the same time: each gets their own questions,
+in order, once, and their own result."""
+from __future__ import annotations
+
+import asyncio
+import collections
+import functools
+
+from telegram.ext import AIORateLimiter
+
+from bot import telegram_app
+
+from .bot_runner import TODAY, serving
+from .profiles import crowd_profile
+from .screening_user import ScriptedUser, check_result, settle, transcript_questions
+
+USERS = 50
+
+
+async def test_fifty_users_at_once_each_get_their_own_result(fake_telegram, tmp_path, monkeypatch):
+    # The bot keeps to Telegram's ~30 messages a second; 50 full screenings are ~1,100
+    # messages, i.e. ~40 s spent waiting on the limiter. It still runs here, at a higher
+    # rate (the fake server does not emulate flood limits; test_unreliable_network has 429s).
+    monkeypatch.setattr(telegram_app, "AIORateLimiter", functools.partial(AIORateLimiter, overall_max_rate=1000))
+    tg = fake_telegram
+    people = []
+    for i in range(USERS):
+        lang = "zh_CN" if i % 2 == 0 else "en"
+        user = tg.user(10_000 + i, f"user{i}", language_code="zh-hans" if lang == "zh_CN" else "en")
+        people.append(ScriptedUser(user, lang, crowd_profile(i), how=("buttons", "mixed", "typed", "burst")[i % 4]))
+
+    async def screening(p: ScriptedUser) -> None:
+        if p.how == "burst":  # every answer typed at once, before the questions come
+            await p.burst(TODAY, timeout=40)
+        else:
+            await p.start()
+            await p.finish(timeout=40)
+
+    async with serving(tg, tmp_path):
+        await asyncio.wait_for(asyncio.gather(*(screening(p) for p in people)), 120)
+        await settle(tg, timeout=30)
+
+    outcomes = collections.Counter()
+    for p in people:
+        exp = check_result(p, TODAY)  # own questions in order, own decision and checklist
+        outcomes[exp.decision["primary"] or "not eligible"] += 1
+        assert transcript_questions(p.user, p.lang) == p.asked, f"user {p.user.id}: duplicate or lost question"
+        assert len(p.result) == (3 if exp.decision["primary"] else 2)
+        assert len(p.user.messages) == 1 + len(p.asked) + len(p.result), f"user {p.user.id}: extra messages"
+    assert set(outcomes) == {"marginal", "illness", "not eligible"}, outcomes
+    assert not [c for c in tg.calls if c.error and c.method != "getUpdates"]
