@@ -1,5 +1,5 @@
 """Dialog replies as Telegram messages: HTML-escaped text, inline keyboards, and
-short callback data that names the question (``seq``) and the choice."""
+short, opaque callback data: the question number (``seq``) and the choice's position."""
 from __future__ import annotations
 
 import html
@@ -12,35 +12,38 @@ from dialogs.types import Button
 MAX_ROW_CHARS = 24  # answer buttons share a row while their labels are this short
 
 
-def encode(seq: int | None, value: str) -> str:
-    """Callback data: ``<seq>|<value>`` (Telegram allows 64 bytes)."""
-    return f"{seq}|{value}"[:64]
+def encode(seq: int | None, index: int) -> str:
+    """Opaque callback data: the question number and the choice's position, ``<seq>.<i>``.
+    The value behind it stays on the server, so forged data can only point at a choice
+    that was offered."""
+    return f"{seq}.{index}"
 
 
 def decode(data: str | None) -> Button:
-    """A pressed button; malformed (forged) data becomes a button of no question."""
-    seq, sep, value = (data or "").partition("|")
-    if not sep or not seq.isdigit():
+    """A pressed button as ``#<i>`` of question ``seq``; malformed data matches no question."""
+    seq, sep, index = (data or "").partition(".")
+    if not sep or not seq.isdigit() or not index.isdigit() or len(data or "") > 16:
         return Button("", -1)
-    return Button(value, int(seq))
+    return Button(f"#{int(index)}", int(seq))
 
 
 def keyboard(reply: Rendered) -> InlineKeyboardMarkup | None:
     """Answer buttons first (short ones side by side), navigation on the last row."""
     if not reply.choices:
         return None
-    answers = [c for c in reply.choices if not c[0].startswith("nav:")]
-    nav = [c for c in reply.choices if c[0].startswith("nav:")]
+    numbered = list(enumerate(reply.choices))
+    answers = [(i, label) for i, (value, label) in numbered if not value.startswith("nav:")]
+    nav = [(i, label) for i, (value, label) in numbered if value.startswith("nav:")]
     rows: list[list[InlineKeyboardButton]] = []
     short = sum(len(label) for _, label in answers) <= MAX_ROW_CHARS and len(answers) <= 4
-    for value, label in answers:
-        button = InlineKeyboardButton(label, callback_data=encode(reply.seq, value))
+    for i, label in answers:
+        button = InlineKeyboardButton(label, callback_data=encode(reply.seq, i))
         if short and rows:
             rows[-1].append(button)
         else:
             rows.append([button])
     if nav:
-        rows.append([InlineKeyboardButton(label, callback_data=encode(reply.seq, value)) for value, label in nav])
+        rows.append([InlineKeyboardButton(label, callback_data=encode(reply.seq, i)) for i, label in nav])
     return InlineKeyboardMarkup(rows)
 
 

@@ -93,9 +93,13 @@ STALE = Reply((Msg("nav.stale"),), stale=True)
 
 def on_button(state: SessionState, btn: Button, ctx: Context) -> list[Reply]:
     """Handles a pressed button, after checking it belongs to the open question."""
-    if btn.seq != state.seq or btn.value not in state.choices:
-        return [STALE]
     value = btn.value
+    if value.startswith("#") and value[1:].isdigit():  # a choice by position (opaque button data)
+        index = int(value[1:])
+        value = state.choices[index] if index < len(state.choices) else ""
+    if btn.seq != state.seq or value not in state.choices:
+        return [STALE]
+    btn = Button(value, btn.seq)
     if value in NAV_COMMANDS:
         return on_command(state, Command(NAV_COMMANDS[value]), ctx)
     if value == "nav:continue":

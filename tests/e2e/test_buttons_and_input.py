@@ -8,8 +8,8 @@ from .screening_user import ScriptedUser, check_result, fact_asked, settle, t, t
 
 
 def seq_of(msg) -> int:
-    """The question number in a message's button data (``<seq>|<value>``)."""
-    return int(msg.buttons[0][0][1].split("|", 1)[0])
+    """The question number in a message's button data (``<seq>.<index>``)."""
+    return int(msg.buttons[0][0][1].split(".", 1)[0])
 
 
 async def test_stale_and_forged_buttons_change_nothing(fake_telegram, tmp_path):
@@ -30,12 +30,12 @@ async def test_stale_and_forged_buttons_change_nothing(fake_telegram, tmp_path):
         presses = [
             await zhao.user.press(first, "是"),                       # a button of an earlier question
             await zhao.user.press(first, t("zh_CN", "btn.back")),     # ... its navigation too
-            await zhao.user.press_data(second, "garbage"),            # forged: not even <seq>|
-            await zhao.user.press_data(second, f"{seq}|chg:nonsense"),      # well-formed, no such choice
-            await zhao.user.press_data(second, f"{seq}|chg:union_member"),  # a real fact, not offered
-            await zhao.user.press_data(second, f"{seq}|nav:summary"),       # a real action, not offered
-            await zhao.user.press_data(second, f"{seq + 1}|yes"),           # a future question
-            await zhao.user.press_data(second, "|"),
+            await zhao.user.press_data(second, "garbage"),            # forged: not even <seq>.<i>
+            await zhao.user.press_data(second, f"{seq}.99"),          # well-formed, no such choice
+            await zhao.user.press_data(second, f"{seq}|chg:union_member"),  # a value, not a position
+            await zhao.user.press_data(second, f"{seq}.-1"),          # a negative position
+            await zhao.user.press_data(second, f"{seq + 1}.0"),       # a future question
+            await zhao.user.press_data(second, "."),
         ]
         for q in presses:
             assert (await zhao.user.wait_answer(q)).get("text") == stale_toast, q.data
