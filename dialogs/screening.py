@@ -41,7 +41,7 @@ def decide(screen: ScreenState, ctx: Context) -> Decision:
 
 
 def questions_left(decision: Decision) -> int:
-    """About how many questions remain: every fact that can still change the answer.
+    """At most how many questions remain: every fact that can still change the answer.
 
     An upper bound that never grows as questions are answered (an answer removes
     its fact; one that opens a dependent fact, like ``cadre`` after ``sex``, swaps

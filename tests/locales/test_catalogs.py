@@ -92,7 +92,7 @@ def test_a_deliberately_missing_translation_is_reported(catalogs) -> None:
         c["en"].delete("nav.stale")
         c["zh_CN"]["ask.hukou"].string = ""
         c["en"]["why.cadre"].flags.add("fuzzy")
-        c["en"]["progress.left"].string = "(about {count} questions left)"
+        c["en"]["progress.left"].string = "(at most {count} questions left)"
 
     problems = {str(p) for p in tools.check(_doctored(catalogs, change)) if p.fatal}
     assert any(p.startswith("missing [en]: nav.stale") for p in problems), problems
