@@ -36,6 +36,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_port: int = 8443
+    webhook_listen: str = "0.0.0.0"
 
     @property
     def key_file(self) -> Path:
@@ -91,6 +92,7 @@ def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
         webhook_url=webhook,
         webhook_secret=env.get("BOT_WEBHOOK_SECRET") or None,
         webhook_port=int(port_raw),
+        webhook_listen=env.get("BOT_WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
     )
 
 

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken
@@ -34,7 +35,8 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
         await describe_bot(app)
         await app.start()
         if settings.webhook_url:
-            await app.updater.start_webhook(listen="0.0.0.0", port=settings.webhook_port, url_path="telegram",
+            await app.updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                                            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
                                             webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
                                             allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
         else:
