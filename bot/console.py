@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import logging
 import sys
 from typing import TextIO
 
+from bot.logsafe import safe_trace
 from dialogs.render import Rendered
 from dialogs.runner import Assistant
 from dialogs.types import Button, Command, Input, Text
+from locales import translator
+
+log = logging.getLogger(__name__)
 
 QUIT = {"/quit", "/exit", "/q"}
 TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
@@ -75,7 +80,14 @@ async def run_console(assistant: Assistant, *, user: str | None = None, inp: Tex
         parsed = parse_line(line, choices, seq, expects)
         if parsed is None:
             break
-        shown = show(await assistant.handle(key, parsed), out)
+        try:
+            replies = await assistant.handle(key, parsed)
+        except Exception as exc:  # the step was rolled back: the conversation stays where it was
+            log.error("console step failed: %s", safe_trace(exc))
+            lang = await assistant.language_of(key)
+            out.write(translator(lang)("bot.apology") + "\n\n")
+            continue
+        shown = show(replies, out)
         if shown[0] or shown[2]:
             choices, seq, expects = shown
     return 0

@@ -24,6 +24,7 @@ from dialogs.runner import Assistant
 from dialogs.types import Command, Input, Text
 from locales import LANGUAGES, translator
 
+from bot.logsafe import safe_trace
 from bot.keyboards import chosen_label, decode, html_text, keyboard
 from bot.polling import AckingApplication, AckingBot
 from bot.processor import PerUserUpdateProcessor
@@ -115,8 +116,7 @@ async def _record_choice(query, label: str) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the error (no personal data) and apologises; the conversation stays where it was."""
     err = context.error
-    log.error("update %s failed: %s", getattr(update, "update_id", "?"), type(err).__name__,
-              exc_info=(type(err), err, err.__traceback__) if err else None)
+    log.error("update %s failed: %s", getattr(update, "update_id", "?"), safe_trace(err))
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         assistant: Assistant = context.bot_data["assistant"]
         lang = await assistant.language_of(f"tg:{update.effective_user.id}")
