@@ -9,5 +9,5 @@ def safe_trace(err: BaseException | None) -> str:
     what the person typed: an ID number, an illness)."""
     if err is None:
         return "unknown error"
-    frames = "".join(traceback.format_tb(err.__traceback__)) if err.__traceback__ else ""
-    return f"{type(err).__module__}.{type(err).__qualname__}\n{frames}".rstrip()
+    frames = [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(err.__traceback__)]
+    return "\n".join([f"{type(err).__module__}.{type(err).__qualname__}", *frames])
