@@ -61,6 +61,9 @@ def on_command(state: SessionState, cmd: Command, ctx: Context) -> list[Reply]:
         if state.mode in ("screen", "checklist", "idk") or state.screen.asking:
             return screening.resume(state, ctx) or continue_where(state, ctx)
         return menu(state)
+    if name == "screen" and state.screen.asking and state.screen.answers:
+        state.mode = "screen"  # an open screening goes on (also from the menu); /restart starts over
+        return screening.resume(state, ctx)
     if name in ("screen", "restart"):
         return screening.start_screening(state, ctx)
     if name in ("materials", "checklist"):

@@ -448,3 +448,18 @@ async def test_progress_does_not_go_up_when_a_dependent_question_opens(person: P
     assert {"provincial_contract_year", "cadre", "residence_dibao_line"} <= set(asked)
     numbers = [n for _, n in seen]
     assert numbers == sorted(numbers, reverse=True), f"the progress went up: {seen}"
+
+
+async def test_screen_goes_on_with_an_open_screening_and_restart_starts_over(person: Person) -> None:
+    """/screen in the middle (e.g. after a clerk's checklist) keeps the answers;
+    /restart is the way to start over."""
+    await person.command("screen")
+    await person.answer(True)                       # union member
+    assert person.asks == "labor_relation"
+    await person.command("materials")
+    await person.command("screen")
+    assert person.asks == "labor_relation"
+    assert await person.answers() == {"union_member": True}
+    await person.command("restart")
+    assert person.asks == "union_member"
+    assert await person.answers() == {}
