@@ -31,7 +31,7 @@ from bot.processor import PerUserUpdateProcessor
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "screen", "materials", "back", "why", "change", "language", "cancel", "help")
+COMMANDS = ("start", "screen", "materials", "back", "why", "change", "restart", "language", "cancel", "help")
 SEND_ATTEMPTS = 6
 
 
