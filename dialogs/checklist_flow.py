@@ -72,24 +72,24 @@ def on_checklist_input(state: SessionState, inp: Input, ctx: Context) -> list[Re
             cl.category = value[4:]
             choices = tuple(Choice(f"wt:{k}", Label.of(t)) for k, t in ctx.edition.worker_types.items())
             return [Reply((Msg("checklist.ask_worker_type"),), choices, state.next_seq())]
-        return [Reply((Msg("err.pick_a_button"),))] + _repeat(state, ctx)
+        return [Reply((Msg("err.pick_a_button"),))] + repeat(state, ctx)
     if cl.worker_type is None:
         if value and value.startswith("wt:") and value[3:] in ctx.edition.worker_types:
             cl.worker_type = value[3:]
             return _ask_next(state, ctx)
-        return [Reply((Msg("err.pick_a_button"),))] + _repeat(state, ctx)
+        return [Reply((Msg("err.pick_a_button"),))] + repeat(state, ctx)
     if value == "skip":
         cl.skipped.append(cl.asking)
         return _ask_next(state, ctx)
     try:
         fact, answer = read_answer(cl.asking, inp, ctx.edition, ctx.today)
     except ParseError:
-        return [Reply((Msg("err.pick_a_button"),))] + _repeat(state, ctx)
+        return [Reply((Msg("err.pick_a_button"),))] + repeat(state, ctx)
     cl.answers[fact] = answer
     return _ask_next(state, ctx)
 
 
-def _repeat(state: SessionState, ctx: Context) -> list[Reply]:
+def repeat(state: SessionState, ctx: Context) -> list[Reply]:
     """Asks the current checklist question again (same question number)."""
     cl = state.checklist
     state.seq -= 1

@@ -28,10 +28,10 @@ def menu(state: SessionState) -> list[Reply]:
 
 def continue_where(state: SessionState, ctx: Context) -> list[Reply]:
     """Repeats the open question (or the menu) so the conversation goes on."""
-    if state.mode in ("screen",) and state.screen.asking:
+    if state.mode == "screen" and state.screen.asking:
         return screening.reask(state, ctx)
     if state.mode == "checklist":
-        return checklist_flow._repeat(state, ctx)
+        return checklist_flow.repeat(state, ctx)
     if state.mode == "idk":
         state.mode = "screen"
         return screening.reask(state, ctx)

@@ -24,7 +24,7 @@ from rules import Decision, FactError, evaluate, facts_for
 from rules.parse import ParseError
 
 from dialogs.context import Context
-from dialogs.questions import choices_for, display_answer, question, read_answer
+from dialogs.questions import EXAMPLES, choices_for, display_answer, question, read_answer
 from dialogs.result import result_replies
 from dialogs.state import ScreenState, SessionState
 from dialogs.types import Choice, Input, Msg, Reply
@@ -89,7 +89,7 @@ def on_answer(state: SessionState, inp: Input, ctx: Context) -> list[Reply]:
         facts_for(candidate, edition=ctx.edition, today=ctx.today)
     except ParseError as exc:
         screen.failures += 1
-        return reask(state, ctx, Msg(f"err.{kind}.{exc.code}", {"example": _example(kind)}))
+        return reask(state, ctx, Msg(f"err.{kind}.{exc.code}", {"example": EXAMPLES.get(kind, "")}))
     except FactError as exc:
         screen.failures += 1
         return reask(state, ctx, Msg(f"err.fact.{exc.code}"))
@@ -115,11 +115,6 @@ def _prune(answers: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in answers.items()
             if k not in DEPENDENTS or answers.get(DEPENDENTS[k][0]) == DEPENDENTS[k][1]
             or (k == "cadre" and "id_number" in answers)}
-
-
-def _example(kind: str) -> str:
-    from dialogs.questions import EXAMPLES
-    return EXAMPLES.get(kind, "")
 
 
 def go_back(state: SessionState, ctx: Context) -> list[Reply]:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from rules.idcard import parse_id_number
+from rules.idcard import IdNumber, parse_id_number
 from rules.parse import ParseError, parse_count, parse_date, parse_money, parse_yes_no
 
 MONEY_FACTS = ("residence_dibao_line", "workplace_dibao_line", "household_annual_income",
@@ -177,14 +177,14 @@ def read_facts(raw: dict[str, Any], *, today: dt.date | None = None,
         err = exc.errors()[0]
         fact = str(err["loc"][0]) if err["loc"] else "(input)"
         raise FactError(fact, _error_code(err)) from None
-    return derive_from_id(facts, today=today)
+    return derive_from_id(facts)
 
 
-def derive_from_id(facts: Facts, *, today: dt.date | None = None) -> Facts:
+def derive_from_id(facts: Facts) -> Facts:
     """Fill sex and birth date from the ID number; a contradiction is an error."""
     if facts.id_number is None:
         return facts
-    ident = parse_id_number(facts.id_number, today=today)
+    ident = IdNumber.of_valid(facts.id_number)  # validated (and normalised) by the model
     if facts.sex is not None and facts.sex != ident.sex:
         raise FactError("sex", "contradicts_id_number")
     if facts.birth_date is not None and facts.birth_date != ident.birth_date:
