@@ -14,19 +14,18 @@ import sys
 from typing import TextIO
 
 from bot.logsafe import safe_trace
-from dialogs.render import Rendered
+from dialogs.render import Rendered, Shown
 from dialogs.runner import Assistant
-from dialogs.types import Button, Command, Input, Text
+from dialogs.types import Command, Input, Text, pressed
 from locales import translator
 
 log = logging.getLogger(__name__)
 
 QUIT = {"/quit", "/exit", "/q"}
 TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
-NAV_COMMANDS = {"nav:why": "/why", "nav:idk": "/idk", "nav:back": "/back", "nav:clerk": "/clerk"}
 
 
-def parse_line(line: str, choices: tuple[tuple[str, str], ...], seq: int | None,
+def parse_line(line: str, choices: tuple[Shown, ...], seq: int | None,
                expects: str | None = None) -> Input | None:
     """A typed line as a dialog input: a command, a numbered choice, or text."""
     s = line.strip()
@@ -37,28 +36,28 @@ def parse_line(line: str, choices: tuple[tuple[str, str], ...], seq: int | None,
     if s.startswith("/") and len(s) > 1:
         name, _, arg = s[1:].partition(" ")
         return Command(name, arg)
-    if s.isdigit() and choices and 1 <= int(s) <= len(choices) and len(s) <= 3:
-        return Button(choices[int(s) - 1][0], seq)
+    if s.isascii() and s.isdigit() and len(s) <= 3 and choices and 1 <= int(s) <= len(choices):
+        return pressed(seq, int(s) - 1)
     return Text(line.rstrip("\n"))
 
 
-Shown = tuple[tuple[tuple[str, str], ...], int | None, str | None]
+Question = tuple[tuple[Shown, ...], int | None, str | None]
 
 
-def show(replies: list[Rendered], out: TextIO) -> Shown:
-    """Prints the replies; returns the last question's choices, number and input kind."""
-    shown: Shown = ((), None, None)
+def show(replies: list[Rendered], out: TextIO) -> Question:
+    """Prints the replies; returns the last question's buttons, number and input kind."""
+    shown: Question = ((), None, None)
     for r in replies:
         out.write(r.text + "\n")
         if r.expects in TYPED:
-            for value, label in r.choices:
-                if value in NAV_COMMANDS:
-                    out.write(f"  {NAV_COMMANDS[value]}  {label}\n")
+            for b in r.buttons:
+                if b.command:
+                    out.write(f"  /{b.command}  {b.label}\n")
         else:
-            for n, (_, label) in enumerate(r.choices, 1):
-                out.write(f"  {n}. {label}\n")
-        if r.choices or r.expects:
-            shown = (r.choices, r.seq, r.expects)
+            for n, b in enumerate(r.buttons, 1):
+                out.write(f"  {n}. {b.label}\n")
+        if r.buttons or r.expects:
+            shown = (r.buttons, r.seq, r.expects)
         out.write("\n")
     out.flush()
     return shown

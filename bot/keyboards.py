@@ -7,7 +7,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from dialogs.render import Rendered
-from dialogs.types import Button
+from dialogs.types import Button, pressed
 
 MAX_ROW_CHARS = 24  # answer buttons share a row while their labels are this short
 
@@ -22,18 +22,23 @@ def encode(seq: int | None, index: int) -> str:
 def decode(data: str | None) -> Button:
     """A pressed button as ``#<i>`` of question ``seq``; malformed data matches no question."""
     seq, sep, index = (data or "").partition(".")
-    if not sep or not seq.isdigit() or not index.isdigit() or len(data or "") > 16:
+    if not sep or len(data or "") > 16 or not _ascii_number(seq) or not _ascii_number(index):
         return Button("", -1)
-    return Button(f"#{int(index)}", int(seq))
+    return pressed(int(seq), int(index))
+
+
+def _ascii_number(s: str) -> bool:
+    """Plain ASCII digits only (``"²".isdigit()`` is true, but int() refuses it)."""
+    return s.isascii() and s.isdigit()
 
 
 def keyboard(reply: Rendered) -> InlineKeyboardMarkup | None:
     """Answer buttons first (short ones side by side), navigation on the last row."""
-    if not reply.choices:
+    if not reply.buttons:
         return None
-    numbered = list(enumerate(reply.choices))
-    answers = [(i, label) for i, (value, label) in numbered if not value.startswith("nav:")]
-    nav = [(i, label) for i, (value, label) in numbered if value.startswith("nav:")]
+    numbered = list(enumerate(reply.buttons))
+    answers = [(i, b.label) for i, b in numbered if not b.nav]
+    nav = [(i, b.label) for i, b in numbered if b.nav]
     rows: list[list[InlineKeyboardButton]] = []
     short = sum(len(label) for _, label in answers) <= MAX_ROW_CHARS and len(answers) <= 4
     for i, label in answers:

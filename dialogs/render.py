@@ -6,12 +6,29 @@ from typing import Any
 
 from locales import Translator, translator
 
-from dialogs.types import Day, Label, Msg, Reply
+from dialogs.types import Choice, Day, Label, Msg, Reply
+
+# Navigation buttons that stand for a command a person can also type.
+NAV_COMMANDS = {"why": "why", "idk": "idk", "back": "back", "clerk": "clerk", "summary": "change",
+                "restart": "restart"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A button as a channel shows it: its label, whether it is navigation (why,
+    back...) rather than an answer, and the command it stands for, if any. A press
+    is sent back as :func:`dialogs.types.pressed` (question number and position)."""
+
+    label: str
+    nav: bool = False
+    command: str | None = None
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A reply ready for a channel: text, and buttons as (value, label)."""
+    """A reply ready for a channel: text and buttons. ``choices`` pairs each button's
+    token with its label (for tests and logs of the server side); channels use
+    ``buttons`` and never parse tokens."""
 
     text: str
     choices: tuple[tuple[str, str], ...]
@@ -19,6 +36,7 @@ class Rendered:
     expects: str | None
     asks: str | None = None
     stale: bool = False
+    buttons: tuple[Shown, ...] = ()
 
 
 def text_of(item: Any, t: Translator) -> str:
@@ -44,5 +62,12 @@ def render(reply: Reply, lang: str) -> Rendered:
     """The reply in ``lang``: its lines joined, its choices labelled."""
     t = translator(lang)
     text = "\n".join(text_of(line, t) for line in reply.lines)
-    choices = tuple((c.value, text_of(c.label, t)) for c in reply.choices)
-    return Rendered(text, choices, reply.seq, reply.expects, reply.asks, reply.stale)
+    labels = [text_of(c.label, t) for c in reply.choices]
+    choices = tuple((c.value, label) for c, label in zip(reply.choices, labels, strict=True))
+    buttons = tuple(_shown(c, label) for c, label in zip(reply.choices, labels, strict=True))
+    return Rendered(text, choices, reply.seq, reply.expects, reply.asks, reply.stale, buttons)
+
+
+def _shown(choice: Choice, label: str) -> Shown:
+    nav = choice.pick.nav
+    return Shown(label, nav, NAV_COMMANDS.get(choice.pick.value) if nav else None)

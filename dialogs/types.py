@@ -1,15 +1,18 @@
-"""What goes into a dialog and what comes out: inputs, messages, replies.
+"""What goes into a dialog and what comes out: inputs, typed choices, messages, replies.
 
 Replies carry message ids and parameters, not sentences; :mod:`dialogs.render`
-turns them into text in the person's language. Everything here serialises to
-JSON so the last replies can be stored with the session and re-sent after a crash.
+turns them into text in the person's language. A button's value is a typed
+:class:`Pick` (kind and value); :func:`token` is the one function that writes it
+as a string (kept on the server with the open question; channels only ever send
+back a question number and a position, see :func:`pressed`). Everything here
+serialises to JSON so the last replies can be stored and re-sent after a crash.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -21,10 +24,17 @@ class Text:
 
 @dataclass(frozen=True)
 class Button:
-    """A choice the person pressed; ``seq`` is the question it belongs to."""
+    """A choice the person pressed; ``seq`` is the question it belongs to. ``value``
+    is a choice's token, or ``#<position>`` as channels send it (:func:`pressed`)."""
 
     value: str
     seq: int | None = None
+
+
+def pressed(seq: int | None, position: int) -> Button:
+    """The press of the choice at ``position`` (0-based) of question ``seq``: all a
+    channel sends back, so a forged press can only point at a choice that was offered."""
+    return Button(f"#{position}", seq)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,45 @@ class Command:
 
 
 Input = Text | Button | Command
+
+PickKind = Literal["answer", "nav", "menu", "lang", "change", "checklist", "category", "worker_type", "skip",
+                   "confirm"]
+# How each kind is written in a token: "yes", "nav:back", "chg:sex", "cat:dibao"...
+_PREFIX: dict[str, str] = {"nav": "nav", "menu": "menu", "lang": "lang", "change": "chg", "checklist": "mat",
+                           "category": "cat", "worker_type": "wt", "skip": "skip", "confirm": "ok"}
+_KIND_OF_PREFIX = {v: k for k, v in _PREFIX.items()}
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What a button means: its kind (an answer, a navigation command, a menu item...)
+    and its value."""
+
+    kind: PickKind
+    value: str = ""
+
+    @property
+    def nav(self) -> bool:
+        """A navigation button (why, back, I don't know...), shown apart from the answers."""
+        return self.kind == "nav"
+
+
+def token(pick: Pick) -> str:
+    """The one way a pick is written down (and :func:`pick_of` reads it back)."""
+    if pick.kind == "answer":
+        return pick.value
+    prefix = _PREFIX[pick.kind]
+    return f"{prefix}:{pick.value}" if pick.value else prefix
+
+
+def pick_of(text: str) -> Pick:
+    """The pick a token stands for (an unknown prefix is an answer value)."""
+    prefix, sep, value = text.partition(":")
+    if text in _KIND_OF_PREFIX:
+        return Pick(_KIND_OF_PREFIX[text])  # type: ignore[arg-type]
+    if sep and prefix in _KIND_OF_PREFIX:
+        return Pick(_KIND_OF_PREFIX[prefix], value)  # type: ignore[arg-type]
+    return Pick("answer", text)
 
 
 @dataclass(frozen=True)
@@ -68,10 +117,19 @@ class Msg:
 
 @dataclass(frozen=True)
 class Choice:
-    """A button: the value sent back and its label."""
+    """A button: what it means and its label."""
 
-    value: str
+    pick: Pick
     label: Msg | Label
+
+    def __post_init__(self) -> None:
+        if isinstance(self.pick, str):  # a token, as older stored replies hold
+            object.__setattr__(self, "pick", pick_of(self.pick))
+
+    @property
+    def value(self) -> str:
+        """The pick's token."""
+        return token(self.pick)
 
 
 @dataclass(frozen=True)
@@ -129,5 +187,5 @@ def reply_to_json(r: Reply) -> dict[str, Any]:
 def reply_from_json(d: dict[str, Any]) -> Reply:
     """The inverse of :func:`reply_to_json`."""
     return Reply(tuple(_dec(m) for m in d["lines"]),
-                 tuple(Choice(v, _dec(lbl)) for v, lbl in d["choices"]), d["seq"], d["expects"],
+                 tuple(Choice(pick_of(v), _dec(lbl)) for v, lbl in d["choices"]), d["seq"], d["expects"],
                  d.get("asks"))
