@@ -197,7 +197,10 @@ KIND_PARSERS = {
 PARSER_MODULES = ("rules/parse.py", "rules/idcard.py")
 # FactError codes an already-parsed answer can still meet when the rules read it
 # (the rest are type errors a parsed answer cannot produce); checked to exist in rules/facts.py.
-DIALOG_FACT_CODES = ("money.not_positive", "contradicts_id_number")
+DIALOG_FACT_CODES = ("money.not_positive", "dibao_line.too_low", "dibao_line.too_high",
+                     "contradicts_id_number")
+# Facts whose question has its own hint (hint.<fact>) instead of its kind's (hint.<kind>).
+FACTS_WITH_OWN_HINT = ("residence_dibao_line", "workplace_dibao_line")
 
 
 @lru_cache(maxsize=1)
@@ -372,7 +375,8 @@ def _flips() -> list[tuple[str, str]]:
 FAMILIES: dict[str, Callable[[], Iterable[Any]]] = {
     "ask.{fact}": _facts, "fact.{fact}": _facts, "why.{fact}": _facts, "idk.{fact}": _facts,
     "fact.{f}": _facts, "fact.{r}": _facts,
-    "hint.{fact}": lambda: _facts_of_kind("date"),  # the birth date has its own hint (it takes an ID too)
+    # the birth date has its own hint (it takes an ID too), the monthly lines a monthly example
+    "hint.{fact}": lambda: _facts_of_kind("date") + list(FACTS_WITH_OWN_HINT),
     "hint.{spec.kind}": _hinted_kinds,
     "choice.{fact}.{value}": _choices, "choice.{fact}.{v}": _choices,
     "checklist.ask.{cl.asking}": _checklist_conditions,

@@ -7,13 +7,14 @@ from typing import Any
 
 from rules.edition import DEFAULT_EDITION, Edition, load_edition
 from rules.engine import Decision, cents, evaluate
-from rules.facts import Facts, read_facts
+from rules.facts import Facts, dibao_line_range, read_facts
 from rules.materials import Checklist, checklist
 
 
 def facts_for(raw: dict[str, Any], *, edition: Edition, today: dt.date | None = None) -> Facts:
     """Validate raw facts against ``edition`` (its localities)."""
-    return read_facts(raw, today=today, localities=set(edition.localities.items))
+    return read_facts(raw, today=today, localities=set(edition.localities.items),
+                      line_range=dibao_line_range(edition))
 
 
 def _plain(value: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from rules.edition import Edition, load_edition
 from rules.idcard import IdNumber, parse_id_number
 from rules.parse import ParseError, parse_count, parse_date, parse_money, parse_yes_no
 
@@ -101,8 +102,14 @@ class Facts(BaseModel):
             value = parse_money(v)
         except ParseError as exc:
             raise _custom(f"money.{exc.code}") from None
-        if info.field_name in POSITIVE_MONEY and value <= 0:
-            raise _custom("money.not_positive")
+        if info.field_name in POSITIVE_MONEY:
+            if value <= 0:
+                raise _custom("money.not_positive")
+            low, high = (info.context or {}).get("dibao_line_range") or dibao_line_range()
+            if value < low:
+                raise _custom("dibao_line.too_low")
+            if value > high:
+                raise _custom("dibao_line.too_high")  # an annual or household figure, most likely
         return value
 
     @field_validator("homes_owned", "household_size", mode="before")
@@ -166,13 +173,22 @@ def _error_code(err: dict[str, Any]) -> str:
             }.get(kind, kind)
 
 
+def dibao_line_range(edition: Edition | None = None) -> tuple[Decimal, Decimal]:
+    """The plausible monthly 低保 line (edition parameters dibao_line_min/max), inclusive."""
+    ed = edition or load_edition()
+    return Decimal(ed.param("dibao_line_min")), Decimal(ed.param("dibao_line_max"))
+
+
 def read_facts(raw: dict[str, Any], *, today: dt.date | None = None,
-               localities: set[str] | None = None) -> Facts:
-    """Validate and normalise raw facts; derive sex and birth date from an ID number."""
+               localities: set[str] | None = None,
+               line_range: tuple[Decimal, Decimal] | None = None) -> Facts:
+    """Validate and normalise raw facts; derive sex and birth date from an ID number.
+    ``line_range`` bounds a typed monthly 低保 line (the default edition's otherwise)."""
     if not isinstance(raw, dict):
         raise FactError("(input)", "not_an_object")
+    context = {"today": today, "localities": localities, "dibao_line_range": line_range}
     try:
-        facts = Facts.model_validate(raw, context={"today": today, "localities": localities})
+        facts = Facts.model_validate(raw, context=context)
     except ValidationError as exc:
         err = exc.errors()[0]
         fact = str(err["loc"][0]) if err["loc"] else "(input)"
