@@ -31,13 +31,40 @@ def _reason_params(reason: Reason, decision: Decision, ctx: Context) -> dict[str
 
 
 def reason_lines(decision: Decision, ctx: Context) -> list[Msg]:
-    """One line per settled rule: a mark, the reason with its numbers, the clause."""
+    """One line per settled rule: a mark, the reason with its numbers, the clause; then,
+    where the rounded monthly figures look equal, the exact annual comparison, and the
+    decision's notes on the category (the other reading of 二.3, costs above income)."""
+    exact = {("marginal", "pass"): "compare.marginal.within", ("marginal", "fail"): "compare.marginal.above",
+             ("illness", "pass"): "compare.illness.within", ("illness", "fail"): "compare.illness.above",
+             ("disaster", "pass"): "compare.disaster.within", ("disaster", "fail"): "compare.disaster.above"}
+    notes = {("alternative_reading", "illness", "pass"): "note.illness.other_reading_passes",
+             ("alternative_reading", "illness", "fail"): "note.illness.other_reading_fails",
+             ("alternative_reading", "disaster", "pass"): "note.disaster.other_reading_passes",
+             ("alternative_reading", "disaster", "fail"): "note.disaster.other_reading_fails",
+             ("costs_exceed_income", "illness", None): "note.illness.costs_exceed_income",
+             ("costs_exceed_income", "disaster", None): "note.disaster.costs_exceed_income"}
+    cent = Decimal("0.01")
     lines = []
     for reason in decision.reasons:
-        if reason.outcome in MARKS:
-            text = Msg(f"reason.{reason.rule}.{reason.detail}", _reason_params(reason, decision, ctx))
-            lines.append(Msg("reason.line", {"mark": Msg(MARKS[reason.outcome]), "text": text,
-                                             "clause": reason.clause}))
+        if reason.outcome not in MARKS:
+            continue
+        params = _reason_params(reason, decision, ctx)
+        text = Msg(f"reason.{reason.rule}.{reason.detail}", params)
+        lines.append(Msg("reason.line", {"mark": Msg(MARKS[reason.outcome]), "text": text,
+                                         "clause": reason.clause}))
+        p = reason.params
+        if (reason.rule, reason.outcome) in exact and {"compared", "limit", "size"} <= set(p):
+            monthly = [(v / p["size"] / 12).quantize(cent) for v in (p["compared"], p["limit"])]
+            if monthly[0] == monthly[1] and p["compared"] != p["limit"]:  # 765.00 above 765.00
+                lines.append(Msg(exact[reason.rule, reason.outcome], {
+                    "compared": p["compared"], "limit": p["limit"], "size": p["size"],
+                    "line": p["marginal_line"], "income": p["income"], "cost": p.get("cost", Decimal(0))}))
+        for note in decision.notes:
+            key = (note.note, note.category, note.outcome)
+            if note.category == reason.rule and key in notes:
+                lines.append(Msg(notes[key], {"literal": params.get("adjusted", Decimal(0)),
+                                              "alternative": note.figure or Decimal(0),
+                                              "line": params.get("marginal_line", Decimal(0))}))
     return lines
 
 

@@ -43,6 +43,8 @@ def decision_json(decision: Decision, edition: Edition) -> dict[str, Any]:
         "figures": _plain(decision.figures),
         "flips": [{"category": f.category, "fact": f.fact, "relation": f.relation,
                    "value": _plain(f.value), "effect": f.effect} for f in decision.flips],
+        "notes": [{"note": n.note, "category": n.category, "figure": _plain(n.figure),
+                   "outcome": n.outcome} for n in decision.notes],
         "edition": edition.edition,
     }
 

@@ -16,6 +16,9 @@ from rules.edition import Edition
 from rules.facts import Facts
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+# The readings of 二.3's formula: the text's (per-capita annual − cost) ÷ 12, and
+# (household annual − cost) ÷ size ÷ 12; the project decides by the first.
+LITERAL, HOUSEHOLD = "literal", "household"
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,13 @@ def line_of(facts: Facts, ed: Edition, place: str) -> tuple[Decimal | None, tupl
     return ed.dibao_line(where), ()
 
 
-def income_test(facts: Facts, ed: Edition, place: str, cost: str | None) -> Outcome:
-    """(household income − size × cost) ≤ 12 × size × 1.5 × line(place), compared exactly."""
+def income_test(facts: Facts, ed: Edition, place: str, cost: str | None,
+                reading: str = LITERAL) -> Outcome:
+    """(household income − size × cost) ≤ 12 × size × 1.5 × line(place), compared exactly.
+
+    That is the text's (per-capita annual income − cost) ÷ 12 ≤ the marginal line. The
+    other plausible ``reading`` (HOUSEHOLD: (household income − cost) ÷ size ÷ 12)
+    subtracts the cost once; ``params["compared"]`` is the annual figure compared."""
     line, needs = line_of(facts, ed, place)
     income, size = facts.household_annual_income, facts.household_size
     needs += tuple(n for n, v in (("household_size", size), ("household_annual_income", income)) if v is None)
@@ -129,15 +137,17 @@ def income_test(facts: Facts, ed: Edition, place: str, cost: str | None) -> Outc
         return Outcome(UNKNOWN, "unknown", needs + pending_cost)
     limit = 12 * size * line * ed.multiplier  # yearly household income at the marginal line
     params = {"line": line, "marginal_line": line * ed.multiplier, "limit": limit, "size": size,
-              "income": income}
+              "income": income, "compared": income}
     if income <= limit:
         return Outcome(PASS, "income_within_line", params=params)
     spent = getattr(facts, cost) if cost else None
     if cost and spent is None:
         return Outcome(UNKNOWN, "unknown", (cost,), params)
-    if spent is not None and income - size * spent <= limit:
-        return Outcome(PASS, "adjusted_income_within_line", params=params | {"cost": spent})
-    return Outcome(FAIL, "income_above_line", params=params | ({"cost": spent} if cost else {}))
+    if spent is not None:
+        params |= {"cost": spent, "compared": income - (spent if reading == HOUSEHOLD else size * spent)}
+        if params["compared"] <= limit:
+            return Outcome(PASS, "adjusted_income_within_line", params=params)
+    return Outcome(FAIL, "income_above_line", params=params)
 
 
 def _any_true(facts: Facts, names: tuple[str, ...]) -> Outcome:
@@ -165,16 +175,16 @@ def condition_marginal(facts: Facts, ed: Edition) -> Outcome:
     return _both(reasons, income_test(facts, ed, "residence", None), "no_qualifying_reason")
 
 
-def condition_illness(facts: Facts, ed: Edition) -> Outcome:
+def condition_illness(facts: Facts, ed: Edition, reading: str = LITERAL) -> Outcome:
     """6号 二.3(1): major illness or paralysis, income less medical costs within the workplace line."""
     ill = _any_true(facts, ("major_illness", "disease_paralysis"))
-    return _both(ill, income_test(facts, ed, "workplace", "medical_out_of_pocket"), "no_major_illness")
+    return _both(ill, income_test(facts, ed, "workplace", "medical_out_of_pocket", reading), "no_major_illness")
 
 
-def condition_disaster(facts: Facts, ed: Edition) -> Outcome:
+def condition_disaster(facts: Facts, ed: Edition, reading: str = LITERAL) -> Outcome:
     """6号 二.3(2): a disaster, income less its costs within the workplace line."""
     hit = _any_true(facts, ("disaster",))
-    return _both(hit, income_test(facts, ed, "workplace", "disaster_costs"), "no_disaster")
+    return _both(hit, income_test(facts, ed, "workplace", "disaster_costs", reading), "no_disaster")
 
 
 GATES = {"scope": condition_scope, "exclusions": condition_exclusions,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from rules.conditions import CATEGORY_CONDITIONS, FAIL, GATES, PASS, UNKNOWN, Outcome, line_of
+from rules.conditions import (CATEGORY_CONDITIONS, FAIL, GATES, HOUSEHOLD, PASS, UNKNOWN, Outcome,
+                              line_of)
 from rules.edition import Edition, load_edition
 from rules.facts import Facts
 
@@ -48,6 +49,25 @@ class Flip:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something the decision should say beside its reasons (codes and figures only).
+
+    ``alternative_reading``: 二.3's formula read as (household income − cost) ÷ size ÷ 12
+    gives ``outcome`` for ``category`` with the monthly ``figure`` (the union decides
+    which reading applies). ``costs_exceed_income``: the category's costs exceed the
+    income, so its figure is shown as 0.00 (``figure``), never negative."""
+
+    note: str
+    category: str
+    figure: Decimal | None = None
+    outcome: str | None = None
+
+
+ALTERNATIVE_READING, COSTS_EXCEED_INCOME = "alternative_reading", "costs_exceed_income"
+COSTS = {"illness": "medical_out_of_pocket", "disaster": "disaster_costs"}
+
+
+@dataclass(frozen=True)
 class Decision:
     """The engine's answer for one set of facts."""
 
@@ -60,6 +80,7 @@ class Decision:
     reasons: tuple[Reason, ...]
     figures: dict[str, Decimal]
     flips: tuple[Flip, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     def reason(self, rule: str) -> Reason:
         """The reason for ``rule``."""
@@ -78,24 +99,41 @@ def _figures(facts: Facts, ed: Edition) -> dict[str, Decimal]:
         figs["per_capita_annual"] = per_year
         figs["per_capita_monthly"] = per_year / 12
         for key, cost in (("illness", facts.medical_out_of_pocket), ("disaster", facts.disaster_costs)):
-            if cost is not None:
-                figs[f"{key}_adjusted_monthly"] = (per_year - cost) / 12
+            if cost is not None:  # floored: costs above the income show 0.00 and a note
+                figs[f"{key}_adjusted_monthly"] = max((per_year - cost) / 12, Decimal(0))
     return {k: cents(v) for k, v in figs.items()}
+
+
+def _notes(cats: dict[str, Outcome], facts: Facts, ed: Edition) -> tuple[Note, ...]:
+    """Where the other reading of 二.3 decides differently, and costs above the income."""
+    notes = []
+    for name, cost_fact in COSTS.items():
+        income, size, cost = facts.household_annual_income, facts.household_size, getattr(facts, cost_fact)
+        if name not in cats or income is None or not size or cost is None:
+            continue
+        if cost * size > income:
+            notes.append(Note(COSTS_EXCEED_INCOME, name, cents(Decimal(0))))
+        literal = cats[name]
+        if literal.status in (PASS, FAIL):
+            other = CATEGORY_CONDITIONS[name](facts, ed, reading=HOUSEHOLD)
+            if other.status in (PASS, FAIL) and other.status != literal.status:
+                figure = cents(max((income - cost) / size / 12, Decimal(0)))
+                notes.append(Note(ALTERNATIVE_READING, name, figure, other.status))
+    return tuple(notes)
 
 
 def _flips(cats: dict[str, Outcome], facts: Facts, ed: Edition, eligible: bool | None,
            primary: str | None) -> tuple[Flip, ...]:
     """Numeric changes that flip a near-miss to pass, or a borderline pass to fail."""
     flips = []
-    costs = {"illness": "medical_out_of_pocket", "disaster": "disaster_costs"}
     for name, out in cats.items():
         p = out.params
         if eligible is False and out.detail == "income_above_line" and p.get("trigger") == PASS:
             limit = p["limit"] + p["size"] * p.get("cost", 0)
             flips.append(Flip(name, "household_annual_income", "at_most", cents(limit, ROUND_FLOOR), "pass"))
-            if name in costs:
+            if name in COSTS:
                 need = (p["income"] - p["limit"]) / p["size"]
-                flips.append(Flip(name, costs[name], "at_least", cents(need, ROUND_CEILING), "pass"))
+                flips.append(Flip(name, COSTS[name], "at_least", cents(need, ROUND_CEILING), "pass"))
         elif eligible and name == primary and out.detail == "income_within_line":
             share = Decimal(ed.param("borderline_share"))
             if p["income"] >= p["limit"] * (1 - share):
@@ -145,7 +183,8 @@ def evaluate(facts: Facts, edition: Edition | None = None) -> Decision:
                     for name, o in (*gates.items(), *cats.items()))
     worker_type = None if facts.hukou is None else ("migrant_worker" if facts.hukou == "rural" else "worker")
     return Decision(eligible, decided, worker_type, passing, primary, missing, reasons,
-                    _figures(facts, ed), _flips(cats, facts, ed, eligible, primary))
+                    _figures(facts, ed), _flips(cats, facts, ed, eligible, primary), _notes(cats, facts, ed))
 
 
-__all__ = ["Decision", "Flip", "Reason", "evaluate", "cents", "PASS", "FAIL", "UNKNOWN"]
+__all__ = ["Decision", "Flip", "Note", "Reason", "evaluate", "cents", "PASS", "FAIL", "UNKNOWN",
+           "ALTERNATIVE_READING", "COSTS_EXCEED_INCOME"]
