@@ -1,11 +1,13 @@
 """The assistant: one input of one person, applied exactly once, stored before
 the reply is produced (architecture.md, "One message, end to end").
 
-Every step runs in one write transaction: mark the update processed, load the
-session, apply the dialog, save the session with its outbox. A redelivered
-update changes nothing and gets the stored replies again, so an answer whose
-reply was lost in a crash is still answered; once a channel has sent the
+Every step runs in one write transaction: mark the update processed (by channel
+and id), load the session, apply the dialog, save the session with its replies,
+and write the messages it addresses to other people into the durable outbox. A
+redelivered update changes nothing and gets the stored replies again, so an answer
+whose reply was lost in a crash is still answered; once a channel has sent the
 replies it calls :meth:`Assistant.delivered`, and a later redelivery sends none.
+Messages to others are sent after the commit by the channel's outbox sender.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import logging
 from collections.abc import Callable
 
 from locales import normalise_language
-from rules.edition import Edition, load_edition
+from rules.edition import DEFAULT_EDITION, Edition, load_edition
 from storage import Database, DialogSession
 
 from dialogs.context import Context
@@ -29,13 +31,21 @@ log = logging.getLogger(__name__)
 class Assistant:
     """Runs the dialogs for every person over one database."""
 
-    def __init__(self, db: Database, *, today: Callable[[], dt.date], edition: Edition | None = None,
-                 default_language: str = "zh_CN", admin_keys: frozenset[str] = frozenset()):
+    def __init__(self, db: Database, *, today: Callable[[], dt.date], edition: Edition | str | None = None,
+                 default_language: str = "zh_CN", admin_keys: frozenset[str] = frozenset(),
+                 on_outgoing: Callable[[], None] | None = None):
         self.db = db
         self.today = today
-        self.edition = edition or load_edition()
+        self.edition = edition if isinstance(edition, Edition) else load_edition(edition or DEFAULT_EDITION)
         self.default_language = default_language
         self.admin_keys = admin_keys
+        self.on_outgoing = on_outgoing  # wakes the outbox sender after a step queued messages
+
+    def edition_of(self, state: SessionState) -> Edition:
+        """The edition a conversation started under (new ones: the configured edition)."""
+        if state.edition is None or state.edition == self.edition.edition:
+            return self.edition
+        return load_edition(state.edition)
 
     async def handle(self, user_key: str, inp: Input, *, update_id: int | None = None,
                      language_hint: str | None = None) -> list[Rendered]:
@@ -50,16 +60,21 @@ class Assistant:
                 if state.last_update_id != update_id:
                     return []
                 return [render(reply_from_json(r), state.lang) for r in state.outbox]
+            state.edition = state.edition or self.edition.edition
             roles = user.roles | ({"admin"} if user_key in self.admin_keys else frozenset())
-            ctx = Context(self.edition, self.today(), frozenset(roles))
-            replies = step(state, inp, ctx)
+            ctx = Context(self.edition_of(state), self.today(), frozenset(roles))
+            replies, outgoing = step(state, inp, ctx)
             state.last_update_id = update_id
             state.outbox = [reply_to_json(r) for r in replies]
-            await tx.sessions.save(DialogSession(user_key=user_key, dialog=state.mode,
+            await tx.sessions.save(DialogSession(user_key=user_key, dialog=state.flow,
                                                  state=state.model_dump(mode="json"),
                                                  version=session.version if session else 0))
             if state.lang != user.language:
                 await tx.users.set_language(user_key, state.lang)
+            for message in outgoing:
+                await tx.outbox.add(message.to, reply_to_json(message.reply))
+        if outgoing and self.on_outgoing is not None:
+            self.on_outgoing()
         return [render(r, state.lang) for r in replies]
 
     async def delivered(self, user_key: str, update_id: int) -> None:

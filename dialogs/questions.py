@@ -1,18 +1,20 @@
-"""One question per fact: how to ask it (text, buttons, input kind) and how to
-read the answer. The fact's kind comes from the edition (``facts:``)."""
+"""One question per fact: how to ask it (text, buttons, input kind), how to read
+the answer, and how answers depend on each other. The fact's kind, its choices,
+the facts it depends on and the typed spellings it accepts all come from the
+edition (``facts:`` and ``spellings:``), not from code."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from locales import LANGUAGES, translator
 from rules.edition import Edition
-from rules.idcard import parse_id_number
+from rules.idcard import IdNumber, parse_id_number
 from rules.parse import ParseError, normalise, parse_count, parse_date, parse_money, parse_yes_no
 
-from dialogs.types import Button, Choice, Input, Label, Msg, Reply, Text
+from dialogs.types import Choice, Label, Msg, Pick, Reply, Text
 
-NAV = (("nav:why", "btn.why"), ("nav:idk", "btn.idk"), ("nav:back", "btn.back"))
+NAV = (("why", "btn.why"), ("idk", "btn.idk"), ("back", "btn.back"))
 EXAMPLES = {"money": "25200", "date": "1975-06-01", "size": "3", "count": "1", "id": "360102197506010014"}
 
 
@@ -20,15 +22,16 @@ def choices_for(fact: str, ed: Edition) -> list[Choice]:
     """The buttons of a fact's question (empty for typed answers)."""
     spec = ed.facts[fact]
     if spec.kind == "bool":
-        return [Choice("yes", Msg("ans.yes")), Choice("no", Msg("ans.no"))]
+        return [Choice(Pick("answer", "yes"), Msg("ans.yes")), Choice(Pick("answer", "no"), Msg("ans.no"))]
     if spec.kind == "choice":
-        return [Choice(v, Msg(f"choice.{fact}.{v}")) for v in spec.choices or []]
+        return [Choice(Pick("answer", v), Msg(f"choice.{fact}.{v}")) for v in spec.choices or []]
     if spec.kind == "locality":
-        items = [Choice(k, Label.of(loc.name)) for k, loc in ed.localities.items.items()]
-        return items + [Choice("other", Msg("choice.locality.other"))]
-    if spec.kind == "count":
-        return [Choice("0", Msg("choice.count.0")), Choice("1", Msg("choice.count.1")),
-                Choice("2", Msg("choice.count.2plus"))]
+        items = [Choice(Pick("answer", k), Label.of(loc.name)) for k, loc in ed.localities.items.items()]
+        return items + [Choice(Pick("answer", "other"), Msg("choice.locality.other"))]
+    if spec.kind == "count":  # 0, 1, ... up to the exclusion's limit "or more"
+        limit = ed.exclusions.homes_owned_at_least
+        counts = [Choice(Pick("answer", str(n)), Msg(f"choice.count.{n}")) for n in range(limit)]
+        return counts + [Choice(Pick("answer", str(limit)), Msg("choice.count.plus", {"n": limit}))]
     return []
 
 
@@ -41,45 +44,57 @@ def question(fact: str, ed: Edition, seq: int, *, left: int | None, current: Any
         diseases = tuple(Label(d.zh_CN, d.en) for d in ed.major_diseases.items)
         lines.append(Msg("ask.disease_list", {"list": diseases}))
     if spec.kind in EXAMPLES:
-        lines.append(Msg(f"hint.{fact}" if fact in ("birth_date",) else f"hint.{spec.kind}"))
+        lines.append(Msg(f"hint.{fact}" if _accepts_other_facts(fact, ed) else f"hint.{spec.kind}"))
     if current is not None:
         lines.append(Msg("ask.current", {"answer": display_answer(fact, current, ed)}))
     if left:
         lines.append(Msg("progress.left", {"n": left}))
-    nav_choices = [Choice(v, Msg(m)) for v, m in NAV] if nav else []
+    nav_choices = [Choice(Pick("nav", v), Msg(m)) for v, m in NAV] if nav else []
     return Reply(tuple(lines), tuple(choices_for(fact, ed) + nav_choices), seq, spec.kind, fact)
 
 
-def _match_choice(text: str, fact: str, ed: Edition) -> str | None:
-    """A typed answer to a button question: the key, or a label in either language."""
+def _accepts_other_facts(fact: str, ed: Edition) -> bool:
+    """Whether another fact may be typed at this question (an ID at the birth date)."""
+    return any(fact in (spec.accepted_at or ()) for spec in ed.facts.values())
+
+
+def _spellings(fact: str, ed: Edition) -> dict[str, list[str]]:
+    """Each choice value of ``fact`` with its accepted spellings (the value itself too)."""
+    kind = ed.facts[fact].kind
+    table = ed.spellings.get("locality" if kind == "locality" else fact, {})
+    values = [c.pick.value for c in choices_for(fact, ed)]
+    return {v: [v, *(table[v].all() if v in table else ())] for v in values}
+
+
+def match_choice(text: str, fact: str, ed: Edition) -> str | None:
+    """A typed answer to a button question: the value one of its spellings names, or
+    the one value a part of it (2 characters or more) points to; never a guess between two."""
     wanted = normalise(text).lower()
     partial = []
-    for choice in choices_for(fact, ed):
-        labels = {choice.value.lower()}
-        for lang in LANGUAGES:
-            if isinstance(choice.label, Label):
-                labels.add(getattr(choice.label, lang).lower())
-            else:
-                labels.add(translator(lang).gettext(choice.label.id).lower())
-        if wanted in labels:
-            return choice.value
-        if len(wanted) >= 2 and any(wanted in label for label in labels):
-            partial.append(choice.value)
-    return partial[0] if len(partial) == 1 else None  # 城镇 for 城镇户口, never a guess between two
+    for value, spellings in _spellings(fact, ed).items():
+        spelled = {normalise(s).lower() for s in spellings}
+        if wanted in spelled:
+            return value
+        if len(wanted) >= 2 and any(wanted in s for s in spelled):
+            partial.append(value)
+    return partial[0] if len(partial) == 1 else None
 
 
-def read_answer(fact: str, inp: Input, ed: Edition, today: dt.date) -> tuple[str, Any]:
-    """(fact, JSON value) for an answer, or ParseError with a code. The birth-date
-    question also takes an ID number, which answers sex and birth date at once."""
+def read_answer(fact: str, inp: Pick | Text, ed: Edition, today: dt.date) -> tuple[str, Any]:
+    """(fact, JSON value) for an answer, or ParseError with a code. A question may also
+    take another fact that answers it (the birth date takes an ID number)."""
     kind = ed.facts[fact].kind
-    raw = inp.value if isinstance(inp, Button) else inp.text if isinstance(inp, Text) else ""
-    if isinstance(inp, Button) or kind in ("choice", "locality"):
-        value = raw if isinstance(inp, Button) else _match_choice(raw, fact, ed)
+    raw = inp.value if isinstance(inp, Pick) else inp.text
+    if isinstance(inp, Pick) or kind in ("choice", "locality"):
+        value = raw if isinstance(inp, Pick) else match_choice(raw, fact, ed)
         if kind == "bool" and value in ("yes", "no"):
             return fact, value == "yes"
-        if value is None or value not in {c.value for c in choices_for(fact, ed)}:
+        if value is None or value not in {c.pick.value for c in choices_for(fact, ed)}:
             raise ParseError("invalid" if normalise(raw) else "empty")  # control characters are nothing
         return fact, int(value) if kind == "count" else value
+    for other, spec in ed.facts.items():
+        if fact in (spec.accepted_at or ()) and spec.kind == "id" and _looks_like_id(raw):
+            return other, parse_id_number(raw, today=today).number
     if kind == "bool":
         return fact, parse_yes_no(raw)
     if kind == "money":
@@ -87,13 +102,45 @@ def read_answer(fact: str, inp: Input, ed: Edition, today: dt.date) -> tuple[str
     if kind in ("count", "size"):
         return fact, parse_count(raw, minimum=1 if kind == "size" else 0, maximum=99)
     if kind == "date":
-        compact = normalise(raw).replace(" ", "").upper()
-        if len(compact) == 18 and fact == "birth_date":
-            return "id_number", parse_id_number(compact, today=today).number
         return fact, parse_date(raw, today=today).isoformat()
     if kind == "id":
         return fact, parse_id_number(raw, today=today).number
     raise ParseError("invalid")
+
+
+def _looks_like_id(raw: str) -> bool:
+    return len(normalise(raw).replace(" ", "")) == 18
+
+
+def with_answer(answers: dict[str, Any], key: str, value: Any, ed: Edition) -> dict[str, Any]:
+    """The answers with ``key`` set: a fact that settles others (an ID number) replaces
+    their typed answers, and a typed answer replaces the fact that had settled it."""
+    new = dict(answers)
+    for fact in ed.facts[key].answers or ():
+        new.pop(fact, None)
+    for other, spec in ed.facts.items():
+        if key in (spec.answers or ()):
+            new.pop(other, None)
+    new[key] = value
+    return prune(new, ed)
+
+
+def effective(answers: dict[str, Any], ed: Edition) -> dict[str, Any]:
+    """The answers with what an ID number settles (sex, birth date) filled in."""
+    out = dict(answers)
+    for fact, spec in ed.facts.items():
+        if spec.kind == "id" and answers.get(fact):
+            ident = IdNumber.of_valid(answers[fact])
+            said = {"sex": ident.sex, "birth_date": ident.birth_date.isoformat()}
+            out |= {f: said[f] for f in spec.answers or () if f in said}
+    return out
+
+
+def prune(answers: dict[str, Any], ed: Edition) -> dict[str, Any]:
+    """Drops answers that no longer apply (a cadre answer after sex became male)."""
+    known = effective(answers, ed)
+    return {k: v for k, v in answers.items()
+            if k not in ed.facts or all(known.get(f) == want for f, want in (ed.facts[k].applies_when or {}).items())}
 
 
 def display_answer(fact: str, value: Any, ed: Edition) -> Msg | Label | str:
@@ -107,10 +154,9 @@ def display_answer(fact: str, value: Any, ed: Edition) -> Msg | Label | str:
         loc = ed.localities.items.get(value)
         return Label.of(loc.name) if loc else Msg("choice.locality.other")
     if kind == "money":
-        from decimal import Decimal
         return Msg("fmt.money_value", {"amount": Decimal(value)})
     if kind == "date":
         return Msg("fmt.date_value", {"date": dt.date.fromisoformat(value)})
     if kind == "id":
-        return f"{value[:6]}********{value[14:]}"
+        return IdNumber.of_valid(value).masked()
     return str(value)

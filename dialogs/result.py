@@ -1,14 +1,14 @@
 """The result of a screening, clause by clause, and a materials checklist."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from rules import Checklist, Decision, Reason, checklist, facts_for
 
 from dialogs.context import Context
-from dialogs.state import SessionState
-from dialogs.types import Choice, Day, Label, Msg, Reply
+from dialogs.types import Choice, Day, Label, Msg, Pick, Reply
 
 MARKS = {"pass": "mark.pass", "fail": "mark.fail"}
 
@@ -74,8 +74,10 @@ def _headline(decision: Decision) -> Msg:
     return Msg("result.not_eligible") if decision.eligible is False else Msg("result.undecided")
 
 
-def result_replies(decision: Decision, state: SessionState, ctx: Context) -> list[Reply]:
-    """The decision, its reasons, the smallest change that would flip it, and what next."""
+def result_replies(decision: Decision, ctx: Context, *, answers: dict[str, Any], asking: str | None,
+                   next_seq: Callable[[], int]) -> list[Reply]:
+    """The decision, its reasons, the smallest change that would flip it, and what next
+    (``asking``: a question still waits, after a clerk handover)."""
     ed = ctx.edition
     lines = [_headline(decision), Msg("result.date", {"date": Day(ctx.today)})]
     if decision.worker_type:
@@ -92,21 +94,21 @@ def result_replies(decision: Decision, state: SessionState, ctx: Context) -> lis
         lines.append(Msg(f"flip.{flip.fact}.{flip.relation}",
                          {"value": flip.value, "category": Label.of(ed.category_names[flip.category])}))
     replies = [Reply(tuple(lines))]
-    nav = [Choice("nav:summary", Msg("btn.change")), Choice("nav:restart", Msg("btn.restart"))]
+    nav = [Choice(Pick("nav", "summary"), Msg("btn.change")), Choice(Pick("nav", "restart"), Msg("btn.restart"))]
     if decision.eligible and decision.primary:
-        facts = facts_for(state.screen.answers, edition=ed, today=ctx.today)
+        facts = facts_for(answers, edition=ed, today=ctx.today)
         replies.append(checklist_reply(checklist(facts, decision.primary, None, ed), ctx))
-        others = [Choice(f"mat:{c}", Msg("btn.materials_for", {"category": Label.of(ed.category_names[c])}))
+        others = [Choice(Pick("checklist", c), Msg("btn.materials_for", {"category": Label.of(ed.category_names[c])}))
                   for c in decision.categories if c != decision.primary]
         days = ed.param("public_notice_working_days")
-        replies.append(Reply((Msg("next.eligible", {"days": days}),), tuple(others + nav), state.next_seq()))
+        replies.append(Reply((Msg("next.eligible", {"days": days}),), tuple(others + nav), next_seq()))
     elif decision.eligible is False:
-        replies.append(Reply((Msg("next.not_eligible"),), tuple(nav), state.next_seq()))
+        replies.append(Reply((Msg("next.not_eligible"),), tuple(nav), next_seq()))
     else:
         missing = tuple(Msg(f"fact.{f}") for f in decision.missing)
-        if state.screen.asking:  # after a clerk handover the open question still waits
-            nav.insert(0, Choice("nav:continue", Msg("btn.continue")))
-        replies.append(Reply((Msg("next.undecided", {"missing": missing}),), tuple(nav), state.next_seq()))
+        if asking:  # after a clerk handover the open question still waits
+            nav.insert(0, Choice(Pick("nav", "continue"), Msg("btn.continue")))
+        replies.append(Reply((Msg("next.undecided", {"missing": missing}),), tuple(nav), next_seq()))
     return replies
 
 

@@ -1,42 +1,50 @@
-"""The screening conversation: ask the next missing fact, read the answer, stop as
-soon as the rules decide.
+"""The screening flow: ask the next missing fact, read the answer, stop as soon as
+the rules decide (then the result flow takes over).
 
 ```mermaid
 stateDiagram-v2
-    [*] --> ask: /screen
+    [*] --> ask: /screen · menu "check whether I qualify"
     ask --> ask: answer (valid) / rules still undecided
-    ask --> ask: bad answer (re-ask with an example; after 3, offer help)
+    ask --> ask: bad answer (re-ask with an example; after 3, offer a clerk)
     ask --> result: rules decided
-    ask --> idk: "I don't know"
-    idk --> ask: continue
+    ask --> idk: /idk · "I don't know"
+    idk --> ask: continue · typed answer
     idk --> result: ask a clerk (result so far)
     ask --> ask: /back (undo last answer) · /why
-    result --> summary: change an answer
-    summary --> ask: pick an answer to change
-    result --> checklist: other category's materials
+    ask --> result: /clerk
 ```
 """
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from rules import Decision, FactError, evaluate, facts_for
 from rules.parse import ParseError
 
-from dialogs.context import Context
-from dialogs.questions import EXAMPLES, choices_for, display_answer, question, read_answer
-from dialogs.result import result_replies
-from dialogs.state import ScreenState, SessionState
-from dialogs.types import Choice, Input, Msg, Reply
+from dialogs.flow import Flow, FlowState, Replies, Turn
+from dialogs.questions import EXAMPLES, question, read_answer, with_answer, prune
+from dialogs.types import Choice, Msg, Pick, Reply, Text
 
 MAX_FAILURES = 3
-# Facts that only apply while their parent says so; dropped when it changes.
-DEPENDENTS = {"cadre": ("sex", "female"), "provincial_contract_year": ("hukou", "rural"),
-              "residence_dibao_line": ("residence", "other"), "workplace_dibao_line": ("workplace", "other")}
 
 
-def decide(screen: ScreenState, ctx: Context) -> Decision:
+class ScreenState(FlowState):
+    """A screening in progress: the answers as JSON values, in the order given."""
+
+    key = "screening"
+    answers: dict[str, Any] = Field(default_factory=dict)
+    order: list[str] = Field(default_factory=list)
+    asking: str | None = None
+    changing: bool = False
+    failures: int = 0
+    idk: bool = False  # "where to find it" shown; the question waits
+
+
+def decide(screen: ScreenState, turn: Turn) -> Decision:
     """The rules' decision on the answers so far."""
+    ctx = turn.ctx
     return evaluate(facts_for(screen.answers, edition=ctx.edition, today=ctx.today), ctx.edition)
 
 
@@ -49,144 +57,143 @@ def questions_left(decision: Decision) -> int:
     return len(decision.missing)
 
 
-def start_screening(state: SessionState, ctx: Context) -> list[Reply]:
+def start(turn: Turn) -> Replies:
     """Starts a new screening and asks the first question."""
-    state.screen = ScreenState()
-    return [Reply((Msg("screen.intro"),))] + ask_next(state, ctx)
+    turn.reset(ScreenState)
+    return [Reply((Msg("screen.intro"),))] + ask_next(turn)
 
 
-def ask_next(state: SessionState, ctx: Context) -> list[Reply]:
+def ask_next(turn: Turn) -> Replies:
     """Asks the next missing fact, or shows the result once the rules decide."""
-    decision = decide(state.screen, ctx)
+    from dialogs import outcome  # the result flow follows the screening
+
+    screen = turn.state(ScreenState)
+    decision = decide(screen, turn)
     if decision.decided:
-        state.mode, state.screen.asking = "result", None
-        return result_replies(decision, state, ctx)
-    state.mode = "screen"
-    state.screen.asking = decision.missing[0]
-    state.screen.failures = 0
-    return [question(state.screen.asking, ctx.edition, state.next_seq(), left=questions_left(decision))]
+        screen.asking = None
+        return outcome.show(turn, decision)
+    turn.open(FLOW.name)
+    screen.asking, screen.failures, screen.idk = decision.missing[0], 0, False
+    return [question(screen.asking, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
 
 
-def reask(state: SessionState, ctx: Context, error: Msg | None = None) -> list[Reply]:
+def reask(turn: Turn, error: Msg | None = None) -> Replies:
     """The current question again (same buttons), after an error if any."""
-    fact = state.screen.asking
-    current = state.screen.answers.get(fact) if state.screen.changing else None
-    q = question(fact, ctx.edition, state.seq, left=None, current=current)
+    screen = turn.state(ScreenState)
+    turn.open(FLOW.name)
+    screen.idk = False
+    fact = screen.asking
+    current = screen.answers.get(fact) if screen.changing else None
+    q = question(fact, turn.ctx.edition, turn.session.seq, left=None, current=current)
     replies = [Reply((error,))] if error else []
-    if state.screen.failures >= MAX_FAILURES:
+    if screen.failures >= MAX_FAILURES:
         q = Reply(q.lines + (Msg("err.many_failures"),),
-                  q.choices + (Choice("nav:clerk", Msg("btn.clerk")),), q.seq, q.expects, q.asks)
+                  q.choices + (Choice(Pick("nav", "clerk"), Msg("btn.clerk")),), q.seq, q.expects, q.asks)
     return replies + [q]
 
 
-def on_answer(state: SessionState, inp: Input, ctx: Context) -> list[Reply]:
+def on_answer(turn: Turn, inp: Pick | Text) -> Replies:
     """Reads an answer to the current question; re-asks on a bad one."""
-    screen, fact = state.screen, state.screen.asking
+    ctx, screen = turn.ctx, turn.state(ScreenState)
+    fact = screen.asking
     kind = ctx.edition.facts[fact].kind
     try:
         key, value = read_answer(fact, inp, ctx.edition, ctx.today)
-        candidate = _with_answer(screen.answers, key, value)
+        candidate = with_answer(screen.answers, key, value, ctx.edition)
         facts_for(candidate, edition=ctx.edition, today=ctx.today)
     except ParseError as exc:
         screen.failures += 1
-        return reask(state, ctx, Msg(f"err.{kind}.{exc.code}", {"example": EXAMPLES.get(kind, "")}))
+        return reask(turn, Msg(f"err.{kind}.{exc.code}", {"example": EXAMPLES.get(kind, "")}))
     except FactError as exc:
         screen.failures += 1
-        return reask(state, ctx, Msg(f"err.fact.{exc.code}"))
-    screen.answers = _prune(candidate)
+        return reask(turn, Msg(f"err.fact.{exc.code}"))
+    screen.answers = candidate
     screen.order = [f for f in screen.order if f != key and f in screen.answers] + [key]
     screen.changing = False
-    return ask_next(state, ctx)
+    return ask_next(turn)
 
 
-def _with_answer(answers: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
-    new = dict(answers)
-    if key == "id_number":  # the ID answers sex and birth date; typed ones give way
-        new.pop("sex", None)
-        new.pop("birth_date", None)
-    elif key in ("sex", "birth_date"):
-        new.pop("id_number", None)
-    new[key] = value
-    return new
+def on_text(turn: Turn, text: Text) -> Replies:
+    """A typed answer (also after "I don't know": the question still waits)."""
+    return on_answer(turn, text)
 
 
-def _prune(answers: dict[str, Any]) -> dict[str, Any]:
-    """Drops answers that no longer apply (a cadre answer after sex became male)."""
-    return {k: v for k, v in answers.items()
-            if k not in DEPENDENTS or answers.get(DEPENDENTS[k][0]) == DEPENDENTS[k][1]
-            or (k == "cadre" and "id_number" in answers)}
+def on_pick(turn: Turn, pick: Pick) -> Replies:
+    """A pressed answer, or "continue" after "I don't know"."""
+    if pick.kind == "nav" and pick.value == "continue":
+        return reask(turn)
+    if pick.kind == "answer":
+        return on_answer(turn, pick)
+    return [STALE]
 
 
-def go_back(state: SessionState, ctx: Context) -> list[Reply]:
+STALE = Reply((Msg("nav.stale"),), stale=True)
+
+
+def go_back(turn: Turn) -> Replies:
     """Undoes the last answer and asks what is needed now."""
-    screen = state.screen
+    screen = turn.state(ScreenState)
     if not screen.order:
-        return [Reply((Msg("nav.nothing_to_undo"),))] + (reask(state, ctx) if screen.asking else [])
+        return [Reply((Msg("nav.nothing_to_undo"),))] + (reask(turn) if screen.asking else [])
     last = screen.order.pop()
     screen.answers.pop(last, None)
-    screen.answers = _prune(screen.answers)
+    screen.answers = prune(screen.answers, turn.ctx.edition)
     screen.changing = False
-    return [Reply((Msg("nav.undone"),))] + ask_next(state, ctx)
+    return [Reply((Msg("nav.undone"),))] + ask_next(turn)
 
 
-def why(state: SessionState, ctx: Context) -> list[Reply]:
+def why(turn: Turn) -> Replies:
     """Says which clause the current question comes from, then asks again."""
-    fact = state.screen.asking
-    clause = ctx.edition.facts[fact].clause
-    return [Reply((Msg(f"why.{fact}", {"clause": clause}),))] + reask(state, ctx)
+    fact = turn.state(ScreenState).asking
+    clause = turn.ctx.edition.facts[fact].clause
+    return [Reply((Msg(f"why.{fact}", {"clause": clause}),))] + reask(turn)
 
 
-def dont_know(state: SessionState, ctx: Context) -> list[Reply]:
+def dont_know(turn: Turn) -> Replies:
     """Says where to find the answer and offers to continue or to ask a clerk."""
-    fact = state.screen.asking
-    choices = (Choice("nav:continue", Msg("btn.continue")), Choice("nav:clerk", Msg("btn.clerk")))
-    state.mode = "idk"
-    return [Reply((Msg(f"idk.{fact}"),), choices, state.next_seq())]
+    screen = turn.state(ScreenState)
+    screen.idk = True
+    choices = (Choice(Pick("nav", "continue"), Msg("btn.continue")), Choice(Pick("nav", "clerk"), Msg("btn.clerk")))
+    return [turn.ask((Msg(f"idk.{screen.asking}"),), choices)]
 
 
-def hand_to_clerk(state: SessionState, ctx: Context) -> list[Reply]:
+def hand_to_clerk(turn: Turn) -> Replies:
     """Shows the result so far and how to continue with the unit's union clerk."""
-    decision = decide(state.screen, ctx)
-    state.mode = "result"
-    return [Reply((Msg("clerk.handover"),))] + result_replies(decision, state, ctx)
+    from dialogs import outcome
+
+    screen = turn.state(ScreenState)
+    screen.idk = False
+    return [Reply((Msg("clerk.handover"),))] + outcome.show(turn, decide(screen, turn))
 
 
-def summary(state: SessionState, ctx: Context) -> list[Reply]:
-    """Lists the answers given, each with a button to change it."""
-    screen = state.screen
-    if not screen.answers:
-        return [Reply((Msg("summary.empty"),))] + (reask(state, ctx) if state.mode == "screen" else [])
-    lines = [Msg("summary.title")]
-    choices = []
-    for fact in ctx.edition.facts:
-        if fact in screen.answers:
-            answer = display_answer(fact, screen.answers[fact], ctx.edition)
-            lines.append(Msg("summary.line", {"question": Msg(f"fact.{fact}"), "answer": answer}))
-            choices.append(Choice(f"chg:{fact}", Msg(f"fact.{fact}")))
-    if screen.asking:  # mid-way (or after a clerk handover): a way back to the open question
-        choices.append(Choice("nav:continue", Msg("btn.continue")))
-    state.mode = "summary"
-    return [Reply(tuple(lines), tuple(choices), state.next_seq())]
-
-
-def change(state: SessionState, fact: str, ctx: Context) -> list[Reply]:
-    """Re-asks one earlier answer, showing the current one."""
-    screen = state.screen
-    if fact not in screen.answers or fact not in ctx.edition.facts:
-        return summary(state, ctx)
-    state.mode, screen.asking, screen.changing, screen.failures = "screen", fact, True, 0
-    return [question(fact, ctx.edition, state.next_seq(), left=None, current=screen.answers[fact])]
-
-
-def resume(state: SessionState, ctx: Context) -> list[Reply]:
+def resume(turn: Turn) -> Replies:
     """Welcomes the person back and repeats where they were (also after "I don't
     know", a clerk handover or a look at the summary: the open question waits)."""
-    if state.mode in ("screen", "idk", "result", "summary") and state.screen.asking:
-        state.mode = "screen"
-        n = len(state.screen.answers)
-        return [Reply((Msg("resume.screen", {"n": n}),))] + reask(state, ctx)
+    screen = turn.state(ScreenState)
+    if turn.flow in (FLOW.name, "result") and screen.asking:
+        return [Reply((Msg("resume.screen", {"n": len(screen.answers)}),))] + reask(turn)
     return []
 
 
-__all__ = ["start_screening", "on_answer", "go_back", "why", "dont_know", "hand_to_clerk",
-           "summary", "change", "resume", "ask_next", "choices_for"]
+def open_or_resume(turn: Turn) -> Replies:
+    """/screen: an open screening goes on (also from the menu); otherwise a new one."""
+    screen = turn.state(ScreenState)
+    if screen.asking and screen.answers:
+        return resume(turn) or reask(turn)
+    return start(turn)
+
+
+def has_open_question(turn: Turn) -> bool:
+    """Whether a screening question waits for an answer."""
+    return turn.state(ScreenState).asking is not None
+
+
+FLOW = Flow(
+    name="screening",
+    diagram=__doc__ or "",
+    state=ScreenState,
+    on_text=on_text,
+    on_pick=on_pick,
+    repeat=reask,
+    commands={"back": go_back, "why": why, "idk": dont_know, "clerk": hand_to_clerk},
+)

@@ -91,9 +91,29 @@ FactKind = Literal["bool", "count", "size", "choice", "date", "money", "locality
 
 
 class FactSpec(_Strict):
+    """How a fact is asked: its kind, clause, choices, and when it applies."""
+
     kind: FactKind
     clause: str
     choices: list[str] | None = None
+    # asked and kept only while these facts have these values (cadre only for women)
+    applies_when: dict[str, Any] | None = None
+    # other facts this one settles (an ID number gives sex and birth date) ...
+    answers: list[str] | None = None
+    # ... and the questions at which typing it is accepted (an ID at the birth-date question)
+    accepted_at: list[str] | None = None
+
+
+class Spellings(_Strict):
+    """Accepted typed spellings of one choice: per language and language-independent."""
+
+    zh_CN: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+
+    def all(self) -> list[str]:
+        """Every spelling, whatever the person's language (people mix them)."""
+        return [*self.any, *self.zh_CN, *self.en]
 
 
 class MaterialItem(_Strict):
@@ -132,8 +152,6 @@ class Materials(_Strict):
 class Edition(_Strict):
     """One policy edition: every number, list and clause reference the rules use."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
-
     edition: str
     title: Text
     source: str
@@ -149,6 +167,8 @@ class Edition(_Strict):
     category_names: dict[str, Text]
     worker_types: dict[str, Text]
     facts: dict[str, FactSpec]
+    # typed answers accepted for choice questions, by fact (or "locality") and value
+    spellings: dict[str, dict[str, Spellings]] = Field(default_factory=dict)
     materials: Materials
     form: FormSpec
 

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from harness import DEFAULT_TODAY, Person  # noqa: E402
 
-from dialogs.runner import Assistant  # noqa: E402
+from dialogs.assistant import Assistant  # noqa: E402
 from storage import Database, DataCipher  # noqa: E402
 
 OpenAssistant = Callable[..., Awaitable[Assistant]]

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from dialogs.render import Rendered
-from dialogs.runner import Assistant
+from dialogs.assistant import Assistant
 from dialogs.types import Button, Command, Input, Text
 from locales import translator
 
@@ -100,7 +100,7 @@ class Person:
 
     async def answers(self) -> dict[str, Any]:
         """The screening answers as stored."""
-        return (await self.state())["screen"]["answers"]
+        return (await self.state())["flows"]["screening"]["answers"]
 
     async def answer(self, value: Any) -> list[Rendered]:
         """Answers the open question plainly: a button for yes/no and choices, else typed."""

@@ -417,7 +417,7 @@ async def test_a_redelivered_typed_answer_counts_once(person: Person) -> None:
     uid = next_update_id()
     await person.say("好几套", update_id=uid)       # a bad answer, counted once
     await person.say("好几套", update_id=uid)
-    assert (await person.state())["screen"]["failures"] == before["screen"]["failures"] + 1
+    assert (await person.state())["flows"]["screening"]["failures"] == before["flows"]["screening"]["failures"] + 1
     assert (await person.state())["seq"] == before["seq"]
 
 
