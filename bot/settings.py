@@ -37,6 +37,10 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_port: int = 8443
     webhook_listen: str = "0.0.0.0"
+    edition: str = "jiangxi-2016"
+    web_listen: str = "127.0.0.1"
+    web_port: int = 8080
+    web_secure_cookies: bool = False
 
     @property
     def key_file(self) -> Path:
@@ -56,6 +60,43 @@ def _admin_ids(raw: str) -> frozenset[int]:
             raise SettingsError(f"BOT_ADMIN_IDS: {part!r} is not a Telegram user id (comma-separated numbers)")
         ids.add(int(part))
     return frozenset(ids)
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("", "0", "false", "no", "off")
+
+
+def _port(env: Mapping[str, str], name: str, default: str) -> int:
+    raw = env.get(name, default).strip()
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name} must be a port number, not {raw!r}")
+    return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw not in TRUE_WORDS + FALSE_WORDS:
+        raise SettingsError(f"{name} must be true or false, not {raw!r}")
+    return raw in TRUE_WORDS
+
+
+def _listen(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, default).strip() or default
+    if not all(c.isalnum() or c in ".:-[]" for c in raw) or not raw.isascii():
+        raise SettingsError(f"{name} must be an address to listen on (e.g. 127.0.0.1 or 0.0.0.0), not {raw!r}")
+    return raw.strip("[]")
+
+
+def _edition(env: Mapping[str, str]) -> str:
+    """BOT_EDITION: a bundled edition that loads (a broken one stops the start, naming file and key)."""
+    from rules.edition import DEFAULT_EDITION, EditionError, load_edition
+
+    name = env.get("BOT_EDITION", DEFAULT_EDITION).strip() or DEFAULT_EDITION
+    try:
+        load_edition(name)
+    except EditionError as exc:
+        raise SettingsError(f"BOT_EDITION: {exc}") from None
+    return name
 
 
 def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
@@ -93,6 +134,10 @@ def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
         webhook_secret=env.get("BOT_WEBHOOK_SECRET") or None,
         webhook_port=int(port_raw),
         webhook_listen=env.get("BOT_WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
+        edition=_edition(env),
+        web_listen=_listen(env, "BOT_WEB_LISTEN", "127.0.0.1"),
+        web_port=_port(env, "BOT_WEB_PORT", "8080"),
+        web_secure_cookies=_flag(env, "BOT_WEB_SECURE_COOKIES"),
     )
 
 

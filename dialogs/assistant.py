@@ -33,10 +33,12 @@ class Assistant:
 
     def __init__(self, db: Database, *, today: Callable[[], dt.date], edition: Edition | str | None = None,
                  default_language: str = "zh_CN", admin_keys: frozenset[str] = frozenset(),
-                 on_outgoing: Callable[[], None] | None = None):
+                 on_outgoing: Callable[[], None] | None = None,
+                 editions: Callable[[str], Edition] = load_edition):
         self.db = db
         self.today = today
-        self.edition = edition if isinstance(edition, Edition) else load_edition(edition or DEFAULT_EDITION)
+        self.editions = editions  # loads an edition by name (the bundled ones unless a test says otherwise)
+        self.edition = edition if isinstance(edition, Edition) else editions(edition or DEFAULT_EDITION)
         self.default_language = default_language
         self.admin_keys = admin_keys
         self.on_outgoing = on_outgoing  # wakes the outbox sender after a step queued messages
@@ -45,7 +47,7 @@ class Assistant:
         """The edition a conversation started under (new ones: the configured edition)."""
         if state.edition is None or state.edition == self.edition.edition:
             return self.edition
-        return load_edition(state.edition)
+        return self.editions(state.edition)
 
     async def handle(self, user_key: str, inp: Input, *, update_id: int | None = None,
                      language_hint: str | None = None) -> list[Rendered]:

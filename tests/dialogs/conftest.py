@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,10 +38,10 @@ async def open_assistant(db_path: Path, data_key: bytes) -> AsyncIterator[OpenAs
     opened: list[Database] = []
 
     async def _open(*, today: dt.date = DEFAULT_TODAY, language: str = "zh_CN",
-                    path: Path | None = None) -> Assistant:
+                    path: Path | None = None, **options: Any) -> Assistant:
         db = await Database.open(path or db_path, DataCipher(data_key), synchronous="NORMAL")
         opened.append(db)
-        return Assistant(db, today=lambda: today, default_language=language)
+        return Assistant(db, today=lambda: today, default_language=language, **options)
 
     try:
         yield _open
