@@ -18,6 +18,7 @@ from dialogs.render import Rendered, Shown
 from dialogs.runner import Assistant
 from dialogs.types import Command, Input, Text, pressed
 from locales import translator
+from storage import user_key
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def show(replies: list[Rendered], out: TextIO) -> Question:
 async def run_console(assistant: Assistant, *, user: str | None = None, inp: TextIO = sys.stdin,
                       out: TextIO = sys.stdout) -> int:
     """Runs the conversation until /quit or end of input."""
-    key = f"console:{user or getpass.getuser()}"
+    key = user_key("console", user or getpass.getuser())
     choices, seq, expects = show(await assistant.handle(key, Command("start")), out)
     interactive = inp.isatty()
     while True:

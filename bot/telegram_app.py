@@ -23,6 +23,7 @@ from dialogs.render import Rendered
 from dialogs.runner import Assistant
 from dialogs.types import Command, Input, Text
 from locales import LANGUAGES, translator
+from storage import user_key
 
 from bot.logsafe import safe_trace
 from bot.keyboards import chosen_label, decode, html_text, keyboard
@@ -84,7 +85,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     inp = to_input(update)
     if inp is None:
         return
-    replies = await assistant.handle(f"tg:{user.id}", inp, update_id=update.update_id,
+    replies = await assistant.handle(user_key("tg", user.id), inp, update_id=update.update_id,
                                      language_hint=user.language_code)
     query = update.callback_query
     if query is not None:
@@ -95,13 +96,13 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except BadRequest as exc:  # answered before a crash, or too old: the replies still go out
             log.info("callback query not answered: %s", exc.message)
         if stale:
-            await assistant.delivered(f"tg:{user.id}", update.update_id)
+            await assistant.delivered(user_key("tg", user.id), update.update_id)
             return
         label = chosen_label(query.message.reply_markup if query.message else None, query.data)
         if label and query.message and query.message.text:
             await _record_choice(query, label)
     await send_replies(context.bot, chat.id, replies)
-    await assistant.delivered(f"tg:{user.id}", update.update_id)
+    await assistant.delivered(user_key("tg", user.id), update.update_id)
 
 
 async def _record_choice(query, label: str) -> None:
@@ -119,7 +120,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed: %s", getattr(update, "update_id", "?"), safe_trace(err))
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         assistant: Assistant = context.bot_data["assistant"]
-        lang = await assistant.language_of(f"tg:{update.effective_user.id}")
+        lang = await assistant.language_of(user_key("tg", update.effective_user.id))
         try:
             apology = html.escape(translator(lang)("bot.apology"), quote=False)
             await context.bot.send_message(update.effective_chat.id, apology, parse_mode=ParseMode.HTML)

@@ -1,39 +1,79 @@
 """`python -m bot`: the Telegram bot, long polling by default, webhook optional.
 
-Start: open the database, getMe, set the command menu and descriptions, then
-poll (pending updates are kept: answers sent while the bot was down count).
-SIGTERM/SIGINT: stop fetching, finish the updates in hand, close the database.
+Start: open the database, prune old rows, getMe, set the command menu and
+descriptions, start the outbox sender (messages to other people, bot/outbox.py),
+then poll (pending updates are kept: answers sent while the bot was down count).
+SIGTERM/SIGINT: stop fetching, finish the updates in hand, let the sends in hand
+finish, close the database.
 """
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import signal
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import InvalidToken
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken
+from telegram.ext import Application
 
+from bot.outbox import Deliver, OutboxSender, Rejected, Unreachable, render_payload
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram_app import build_application, describe_bot, with_retries
 from bot.wiring import open_assistant
+from storage import Database
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
+def telegram_deliver(app: Application, db: Database, default_language: str) -> Deliver:
+    """The outbox's deliver for 'tg:' keys: the payload rendered in the recipient's
+    language, sent as one HTML message (no keyboard) to the chat of the same id."""
+
+    async def deliver(recipient: str, payload: dict[str, Any]) -> None:
+        async with db.transaction() as tx:
+            user = await tx.users.get(recipient)
+        language = user.language if user else default_language
+        try:
+            text = html.escape(render_payload(payload, language), quote=False)
+            chat_id = int(recipient.partition(":")[2])
+        except Exception as exc:  # a payload or key that never becomes sendable
+            raise Rejected(type(exc).__name__) from exc
+        try:
+            await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        except Forbidden as exc:  # blocked by the user (or deactivated)
+            raise Unreachable(type(exc).__name__) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise Unreachable(type(exc).__name__) from exc
+            raise Rejected(type(exc).__name__) from exc
+
+    return deliver
+
+
 async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
     """Runs the bot until ``stop`` is set."""
     assistant = await open_assistant(settings, today=today)
+    db = assistant.db
     app = build_application(settings, assistant)
+    sender = OutboxSender(db, "tg", telegram_deliver(app, db, settings.default_locale))
+    app.bot_data["outbox"] = sender
+    assistant.on_outgoing = sender.wake  # after a step that queued messages is committed
     try:
+        pruned = await db.prune(db.clock())
+        log.info("pruned %d processed update(s) and %d sent message(s)", pruned.updates, pruned.outbox)
         try:
             await with_retries(app.initialize, "getMe")  # Telegram may hiccup at start too
         except InvalidToken:
             raise SettingsError("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather") from None
         await describe_bot(app)
         await app.start()
+        sender.start()
         if settings.webhook_url:
             await app.updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                                             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
@@ -47,8 +87,10 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
         log.warning("stopping: finishing the updates in hand")
         await app.updater.stop()
         await app.stop()
+        await sender.stop()
         await with_retries(app.bot.confirm_handled, "getUpdates")  # so none is handled twice
     finally:
+        await sender.stop()
         if app.running:
             await app.stop()
         await app.shutdown()

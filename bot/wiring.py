@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from dialogs.runner import Assistant
-from storage import Database, DataCipher
+from storage import Database, DataCipher, user_key
 
 from bot.settings import Settings
 
@@ -19,6 +19,6 @@ async def open_assistant(settings: Settings, *, today: Callable[[], dt.date] | N
     """Opens the database (migrating it) and returns the assistant over it."""
     cipher = DataCipher.from_settings(settings.data_key, settings.key_file)
     db = await Database.open(settings.database, cipher)
-    admins = frozenset(f"tg:{i}" for i in settings.admin_ids)
+    admins = frozenset(user_key("tg", i) for i in settings.admin_ids)
     return Assistant(db, today=today or clock_for(settings), default_language=settings.default_locale,
                      admin_keys=admins)

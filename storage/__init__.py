@@ -1,8 +1,8 @@
 """Storage: SQLite (aiosqlite, WAL), migrations, encrypted personal data, repositories."""
 from storage.crypto import DataCipher
-from storage.db import Database, Tx
+from storage.db import Database, Pruned, Tx
 from storage.errors import ConflictError, StorageError
-from storage.models import ROLES, AuditEntry, DialogSession, User
+from storage.models import ROLES, AuditEntry, DialogSession, OutboxMessage, User, channel_of, user_key
 
 __all__ = [
     "ROLES",
@@ -11,7 +11,11 @@ __all__ = [
     "DataCipher",
     "Database",
     "DialogSession",
+    "OutboxMessage",
+    "Pruned",
     "StorageError",
     "Tx",
     "User",
+    "channel_of",
+    "user_key",
 ]

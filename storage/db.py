@@ -9,22 +9,29 @@ rate the extra fsync is cheap; pass synchronous="NORMAL" to trade it for speed.
 Every unit of work runs in `async with db.transaction() as tx:` — an asyncio.Lock
 serialises transactions in this process and BEGIN IMMEDIATE takes SQLite's write
 lock, so other processes wait (busy_timeout) instead of interleaving.
+
+This is the one SQLite module: PRAGMAs, WAL, BEGIN IMMEDIATE, the file's mode and
+:class:`SqliteConn`, the adapter that gives the repositories the portable
+:class:`storage.repos.base.Conn` they are written against.
 """
 from __future__ import annotations
 
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import aiosqlite
 
 from storage.crypto import DataCipher
 from storage.errors import StorageError
 from storage.migrations import migrate, refuse_newer, user_version
-from storage.repos import AuditRepo, SessionRepo, UpdateRepo, UserRepo
+from storage.repos import AuditRepo, OutboxRepo, SessionRepo, UpdateRepo, UserRepo
+from storage.repos.base import Row
 from storage.times import Clock, utc_now
 
 _SYNCHRONOUS = ("NORMAL", "FULL")
@@ -32,17 +39,57 @@ _KEY_CHECK = b"hardship-filing-assistant key check"
 _KEY_CHECK_AAD = b"meta:key_check"
 
 
-class Tx:
-    """One open write transaction: its connection and the repositories bound to it."""
+KEEP = timedelta(days=7)  # processed update ids and sent outbox rows are kept this long
 
-    __slots__ = ("conn", "users", "sessions", "updates", "audit")
+
+class SqliteConn:
+    """The portable :class:`storage.repos.base.Conn` over one aiosqlite connection."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a write; the number of rows it changed."""
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """The first row, or None."""
+        async with self._conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return tuple(row) if row is not None else None
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """All rows."""
+        async with self._conn.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return [tuple(row) for row in rows]
+
+
+class Pruned(NamedTuple):
+    """What :meth:`Database.prune` removed."""
+
+    updates: int
+    outbox: int
+
+
+class Tx:
+    """One open write transaction: the repositories bound to it, ``sql`` (the portable
+    connection they use) and ``conn`` (the raw SQLite connection, for migrations and
+    tests only)."""
+
+    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox")
 
     def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock) -> None:
         self.conn = conn
-        self.users = UserRepo(conn, clock)
-        self.sessions = SessionRepo(conn, cipher, clock)
-        self.updates = UpdateRepo(conn, clock)
-        self.audit = AuditRepo(conn, cipher)
+        self.sql = sql = SqliteConn(conn)
+        self.users = UserRepo(sql, clock)
+        self.sessions = SessionRepo(sql, cipher, clock)
+        self.updates = UpdateRepo(sql, clock)
+        self.audit = AuditRepo(sql, cipher)
+        self.outbox = OutboxRepo(sql, cipher, clock)
 
 
 class Database:
@@ -152,6 +199,12 @@ class Database:
             await self._conn.execute("ROLLBACK")
         except (sqlite3.Error, ValueError):
             pass  # no transaction left to roll back (SQLite already did, or closed)
+
+    async def prune(self, now: datetime, *, keep: timedelta = KEEP) -> Pruned:
+        """Forget processed update ids and sent outbox messages older than keep (at
+        start and once a day: bot/outbox.py)."""
+        async with self.transaction() as tx:
+            return Pruned(await tx.updates.prune(now - keep), await tx.outbox.prune_sent(now - keep))
 
     async def close(self) -> None:
         """Wait for the running transaction, then close (idempotent)."""

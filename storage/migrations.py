@@ -1,6 +1,7 @@
 """The schema as an append-only list of migrations; PRAGMA user_version tracks it.
 
-Never edit a migration that has shipped: add a new one at the end. Each script is
+This is the SQLite schema (a PostgreSQL backend would bring its own DDL for the
+same tables). Never edit a migration that has shipped: add a new one at the end. Each script is
 run statement by statement inside the open-time transaction (BEGIN IMMEDIATE), so a
 failed migration leaves the database at the previous version.
 """
@@ -67,6 +68,45 @@ MIGRATIONS: tuple[Migration, ...] = (
             comment BLOB
         );
         CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
+    """),
+    Migration(2, "outbox, unreachable recipients, processed updates keyed by channel", """
+        -- payload is AES-GCM ciphertext (aad 'outbox:' || recipient); ids only grow,
+        -- so id order is queue order per recipient
+        CREATE TABLE outbox (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            recipient       TEXT NOT NULL,
+            channel         TEXT NOT NULL,
+            payload         BLOB NOT NULL,
+            created_at      TEXT NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at TEXT NOT NULL,
+            sent_at         TEXT,
+            state           TEXT NOT NULL DEFAULT 'pending'
+                            CHECK (state IN ('pending', 'sent', 'unreachable', 'failed')),
+            last_error      TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (channel, state, next_attempt_at);
+        CREATE INDEX outbox_by_recipient ON outbox (recipient, state, id);
+        CREATE INDEX outbox_sent ON outbox (state, sent_at);
+        -- people a channel cannot reach (blocked the bot); cleared when they write again
+        CREATE TABLE unreachable_recipients (
+            user_key TEXT PRIMARY KEY,
+            since    TEXT NOT NULL
+        );
+        CREATE TABLE processed_updates_by_channel (
+            channel      TEXT NOT NULL,
+            update_id    INTEGER NOT NULL,
+            user_key     TEXT NOT NULL,
+            processed_at TEXT NOT NULL,
+            PRIMARY KEY (channel, update_id)
+        );
+        INSERT INTO processed_updates_by_channel (channel, update_id, user_key, processed_at)
+            SELECT substr(user_key, 1, instr(user_key, ':') - 1), update_id, user_key,
+                   processed_at
+            FROM processed_updates;
+        DROP TABLE processed_updates;
+        ALTER TABLE processed_updates_by_channel RENAME TO processed_updates;
+        CREATE INDEX processed_updates_by_time ON processed_updates (processed_at);
     """),
 )
 

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from storage.crypto import DataCipher
 from storage.models import AuditEntry
-from storage.repos.base import fetch_all
+from storage.repos.base import Conn, fetch_all, fetch_one
 from storage.times import from_db, to_db
 
 
@@ -19,7 +17,7 @@ def comment_aad(subject: str) -> bytes:
 class AuditRepo:
     """Who did what to which subject, when, from which state to which, and why."""
 
-    def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher) -> None:
+    def __init__(self, conn: Conn, cipher: DataCipher) -> None:
         self._conn = conn
         self._cipher = cipher
 
@@ -41,12 +39,14 @@ class AuditRepo:
         token = None
         if comment is not None:
             token = self._cipher.encrypt(comment.encode("utf-8"), aad=comment_aad(subject))
-        async with self._conn.execute(
+        row = await fetch_one(
+            self._conn,
             "INSERT INTO audit_log (at, actor, action, subject, before, after, comment) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (to_db(at), actor, action, subject, before, after, token),
-        ) as cursor:
-            entry_id = cursor.lastrowid
+        )
+        assert row is not None
+        entry_id = row[0]
         return AuditEntry(
             id=entry_id, at=from_db(to_db(at)), actor=actor, action=action,
             subject=subject, before=before, after=after, comment=comment,

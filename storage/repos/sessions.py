@@ -1,12 +1,10 @@
 """SessionRepo: each user's one current dialog session, state encrypted at rest."""
 from __future__ import annotations
 
-import aiosqlite
-
 from storage.crypto import DataCipher
 from storage.errors import ConflictError
 from storage.models import DialogSession, check_user_key
-from storage.repos.base import fetch_one, run
+from storage.repos.base import Conn, fetch_one, run
 from storage.times import Clock, from_db, to_db
 
 
@@ -18,7 +16,7 @@ def state_aad(user_key: str) -> bytes:
 class SessionRepo:
     """Load/save with optimistic versioning: a stale save raises ConflictError."""
 
-    def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock) -> None:
+    def __init__(self, conn: Conn, cipher: DataCipher, clock: Clock) -> None:
         self._conn = conn
         self._cipher = cipher
         self._clock = clock
@@ -54,8 +52,8 @@ class SessionRepo:
         if session.version == 0:
             changed = await run(
                 self._conn,
-                "INSERT OR IGNORE INTO dialog_sessions "
-                "(user_key, dialog, state, version, updated_at) VALUES (?, ?, ?, 1, ?)",
+                "INSERT INTO dialog_sessions (user_key, dialog, state, version, updated_at) "
+                "VALUES (?, ?, ?, 1, ?) ON CONFLICT DO NOTHING",
                 (session.user_key, session.dialog, token, to_db(now)),
             )
         else:

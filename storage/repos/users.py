@@ -1,17 +1,15 @@
 """UserRepo: users, their language, and their roles."""
 from __future__ import annotations
 
-import aiosqlite
-
 from storage.models import User, check_language, check_role, check_user_key
-from storage.repos.base import fetch_all, fetch_one, run
+from storage.repos.base import Conn, fetch_all, fetch_one, run
 from storage.times import Clock, from_db, to_db
 
 
 class UserRepo:
     """Users keyed 'tg:12345' / 'console:alice'; roles validated against ROLES."""
 
-    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(self, conn: Conn, clock: Clock) -> None:
         self._conn = conn
         self._clock = clock
 
@@ -33,7 +31,7 @@ class UserRepo:
         check_language(language)
         await run(
             self._conn,
-            "INSERT OR IGNORE INTO users (key, language, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO users (key, language, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (key, language, to_db(self._clock())),
         )
         user = await self.get(key)
@@ -55,7 +53,7 @@ class UserRepo:
         return bool(
             await run(
                 self._conn,
-                "INSERT OR IGNORE INTO user_roles (user_key, role) VALUES (?, ?)",
+                "INSERT INTO user_roles (user_key, role) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (key, role),
             )
         )

@@ -72,7 +72,7 @@ async def test_wrong_key_is_refused_at_open(db_path, cipher):
 async def test_wrong_key_is_refused_on_load(db, clock):
     await write_personal_data(db)
     async with db.transaction() as tx:
-        repo = SessionRepo(tx.conn, DataCipher(bytes(32)), clock)
+        repo = SessionRepo(tx.sql, DataCipher(bytes(32)), clock)
         with pytest.raises(StorageError, match="wrong BOT_DATA_KEY") as info:
             await repo.load(USER)
     assert ID_NUMBER not in str(info.value)

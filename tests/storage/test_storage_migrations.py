@@ -9,7 +9,8 @@ import pytest
 from storage import Database, StorageError
 from storage.migrations import LATEST, MIGRATIONS, Migration, check_order, migrate, statements
 
-TABLES = {"meta", "users", "user_roles", "dialog_sessions", "processed_updates", "audit_log"}
+TABLES = {"meta", "users", "user_roles", "dialog_sessions", "processed_updates", "audit_log",
+          "outbox", "unreachable_recipients"}
 
 
 def tables(path) -> set[str]:
@@ -126,3 +127,53 @@ async def test_in_memory_database_for_quick_tests(cipher):
         assert db.schema_version == LATEST
         async with db.transaction() as tx:
             assert await tx.updates.mark_processed(1, "console:alice")
+
+
+async def test_version_1_processed_updates_keep_their_rows_keyed_by_channel(db_path, cipher, clock):
+    import aiosqlite
+
+    db_path.parent.mkdir(parents=True)
+    async with aiosqlite.connect(db_path, isolation_level=None) as conn:
+        await conn.execute("BEGIN")
+        assert await migrate(conn, MIGRATIONS[:1]) == 1
+        await conn.executemany(
+            "INSERT INTO processed_updates (update_id, user_key, processed_at) VALUES (?, ?, ?)",
+            [(7, "tg:1", "2025-03-01T08:00:00.000000+00:00"),
+             (8, "console:alice", "2025-03-01T08:00:00.000000+00:00")])
+        await conn.execute("COMMIT")
+    async with await Database.open(db_path, cipher, clock=clock) as db:
+        assert db.schema_version == LATEST
+        async with db.transaction() as tx:
+            assert not await tx.updates.mark_processed(7, "tg:2")  # still known
+            assert await tx.updates.is_processed(8, "console:bob")
+            assert await tx.updates.mark_processed(7, "web:x")
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT channel, update_id, user_key FROM processed_updates "
+                            "ORDER BY channel, update_id").fetchall()
+        indexes = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'processed_updates'")}
+    assert rows == [("console", 8, "console:alice"), ("tg", 7, "tg:1"), ("web", 7, "web:x")]
+    assert "processed_updates_by_time" in indexes
+
+
+def test_repositories_use_portable_sql_only():
+    """SQLite specifics stay in storage/db.py: the repositories import no SQLite driver and
+    their SQL (string literals, docstrings aside) has no SQLite-only syntax."""
+    import ast
+    from pathlib import Path
+
+    import storage.repos
+
+    for path in Path(storage.repos.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)}
+        sql = " ".join(node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                       and isinstance(node.value, str) and id(node) not in docstrings).upper()
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, (ast.Import, ast.ImportFrom))
+                    for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+        assert not imported & {"aiosqlite", "sqlite3"}, path.name
+        for word in ("INSERT OR", "REPLACE INTO", "PRAGMA", "LASTROWID", "AUTOINCREMENT", "GLOB "):
+            assert word not in sql, f"{path.name} uses {word}"

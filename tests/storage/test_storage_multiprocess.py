@@ -13,8 +13,8 @@ HOLD_LOCK = """
 import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("BEGIN IMMEDIATE")
-conn.execute("INSERT INTO processed_updates (update_id, user_key, processed_at) "
-             "VALUES (999, 'tg:9', '2025-01-01T00:00:00.000000+00:00')")
+conn.execute("INSERT INTO processed_updates (channel, update_id, user_key, processed_at) "
+             "VALUES ('tg', 999, 'tg:9', '2025-01-01T00:00:00.000000+00:00')")
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 conn.execute("COMMIT")
@@ -51,7 +51,7 @@ async def test_we_wait_for_another_process_holding_the_write_lock(db, db_path):
     started = time.monotonic()
     async with db.transaction() as tx:
         waited = time.monotonic() - started
-        assert await tx.updates.is_processed(999)  # we see its committed write
+        assert await tx.updates.is_processed(999, "tg:9")  # we see its committed write
         assert await tx.updates.mark_processed(1000, "tg:1")
     assert await proc.wait() == 0
     assert waited >= 0.4
@@ -68,7 +68,7 @@ async def test_another_process_waits_for_our_transaction(db, db_path, cipher):
     elapsed, fresh = out.split()
     assert float(elapsed) >= 0.3 and fresh == b"True"
     async with db.transaction() as tx:
-        assert await tx.updates.is_processed(777)
+        assert await tx.updates.is_processed(777, "tg:7")
 
 
 async def test_busy_timeout_expiry_is_a_clear_storage_error(db_path, cipher):
@@ -80,4 +80,4 @@ async def test_busy_timeout_expiry_is_a_clear_storage_error(db_path, cipher):
                 pass
         assert await proc.wait() == 0
         async with db.transaction() as tx:  # usable again once the lock is gone
-            assert await tx.updates.is_processed(999)
+            assert await tx.updates.is_processed(999, "tg:9")

@@ -110,16 +110,16 @@ async def test_session_state_must_be_json(db):
 
 async def test_update_dedupe_and_prune(db, clock):
     async with db.transaction() as tx:
-        assert not await tx.updates.is_processed(10)
+        assert not await tx.updates.is_processed(10, "tg:1")
         assert await tx.updates.mark_processed(10, "tg:1")
         assert not await tx.updates.mark_processed(10, "tg:1")
-        assert await tx.updates.is_processed(10)
+        assert await tx.updates.is_processed(10, "tg:1")
     clock.advance(days=2)
     async with db.transaction() as tx:
         assert await tx.updates.mark_processed(11, "tg:1")
         assert await tx.updates.prune(clock() - timedelta(days=1)) == 1
-        assert not await tx.updates.is_processed(10)
-        assert await tx.updates.is_processed(11)
+        assert not await tx.updates.is_processed(10, "tg:1")
+        assert await tx.updates.is_processed(11, "tg:1")
 
 
 async def test_update_mark_rolls_back_with_its_transaction(db):
@@ -153,3 +153,31 @@ async def test_naive_datetimes_are_refused(db):
     with pytest.raises(ValueError, match="naive"):
         async with db.transaction() as tx:
             await tx.audit.add("tg:1", "x", "draft:1", at=datetime(2025, 1, 1))
+
+
+async def test_update_ids_are_counted_per_channel(db):
+    async with db.transaction() as tx:
+        assert await tx.updates.mark_processed(1, "tg:1")
+        assert await tx.updates.mark_processed(1, "console:x")  # the same id, another channel
+        assert await tx.updates.mark_processed(1, "web:abc")
+        assert not await tx.updates.mark_processed(1, "tg:2")  # Telegram's ids are global
+        assert not await tx.updates.mark_processed(1, "web:def")
+        assert await tx.updates.is_processed(1, "console:y")
+        assert not await tx.updates.is_processed(2, "tg:1")
+        with pytest.raises(ValueError):
+            await tx.updates.mark_processed(3, "no-channel")
+
+
+@pytest.mark.parametrize("channel, ident, key", [
+    ("tg", 123, "tg:123"), ("console", "alice", "console:alice"), ("web", "abc", "web:abc"),
+])
+def test_user_key_is_built_in_one_place(channel, ident, key):
+    from storage import channel_of, user_key
+    assert user_key(channel, ident) == key and channel_of(key) == channel
+
+
+@pytest.mark.parametrize("channel, ident", [("TG", 1), ("", 1), ("tg:x", 1), ("tg", ""), ("tg", "a b")])
+def test_user_key_refuses_what_is_not_a_key(channel, ident):
+    from storage import user_key
+    with pytest.raises(ValueError):
+        user_key(channel, ident)
