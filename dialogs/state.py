@@ -45,6 +45,7 @@ class SessionState(BaseModel):
         if mode in ("result", "summary"):
             flows["result"] = {"view": mode}
         data["flows"], data["flow"] = flows, _LEGACY_MODES.get(mode, "menu")
+        data["outbox"] = []  # stored in the old reply format; a redelivery gets no stale copy
         return data
 
     def next_seq(self) -> int:

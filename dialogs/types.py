@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
 
 
 @dataclass(frozen=True)
@@ -144,48 +147,104 @@ class Reply:
     stale: bool = False  # the answer to a button whose question has passed
 
 
-def _enc(v: Any) -> Any:
+# ---- stored replies: JSON through pydantic models ------------------------------------------
+# A reply is stored with the session (re-sent after a crash) and in the outbox. Each
+# parameter value is one of these tagged models, so Decimal stays Decimal and a date
+# stays a date, and a corrupted row fails validation instead of rendering nonsense.
+
+class _Amount(BaseModel):
+    t: Literal["dec"] = "dec"
+    v: Decimal
+
+
+class _Date(BaseModel):
+    t: Literal["date"] = "date"
+    v: dt.date
+
+
+class _Day(BaseModel):
+    t: Literal["day"] = "day"
+    v: dt.date
+
+
+class _Label(BaseModel):
+    t: Literal["label"] = "label"
+    zh_CN: str
+    en: str
+
+
+class _Plain(BaseModel):
+    t: Literal["plain"] = "plain"
+    v: bool | int | str | None
+
+
+class _Msg(BaseModel):
+    t: Literal["msg"] = "msg"
+    id: str
+    p: dict[str, _Param] = {}
+
+
+class _List(BaseModel):
+    t: Literal["list"] = "list"
+    items: list[_Param]
+
+
+_Param = Annotated[_Amount | _Date | _Day | _Label | _Plain | _Msg | _List, PydanticField(discriminator="t")]
+for _model in (_Msg, _List):
+    _model.model_rebuild()
+
+
+class StoredReply(BaseModel):
+    """A reply as stored: lines, choices (token and label), question number, input kind."""
+
+    lines: list[_Msg]
+    choices: list[tuple[str, _Msg | _Label]] = []
+    seq: int | None = None
+    expects: str | None = None
+    asks: str | None = None
+
+
+def _to_param(v: Any) -> BaseModel:
     if isinstance(v, Decimal):
-        return {"$dec": str(v)}
-    if isinstance(v, dt.date):
-        return {"$date": v.isoformat()}
-    if isinstance(v, Label):
-        return {"$label": [v.zh_CN, v.en]}
+        return _Amount(v=v)
     if isinstance(v, Day):
-        return {"$day": v.date.isoformat()}
+        return _Day(v=v.date)
+    if isinstance(v, dt.date):
+        return _Date(v=v)
+    if isinstance(v, Label):
+        return _Label(zh_CN=v.zh_CN, en=v.en)
     if isinstance(v, Msg):
-        return {"$msg": v.id, "p": {k: _enc(x) for k, x in v.params.items()}}
+        return _Msg(id=v.id, p={k: _to_param(x) for k, x in v.params.items()})
     if isinstance(v, list | tuple):
-        return {"$list": [_enc(x) for x in v]}
-    return v
+        return _List(items=[_to_param(x) for x in v])
+    return _Plain(v=v)
 
 
-def _dec(v: Any) -> Any:
-    if isinstance(v, dict):
-        if "$dec" in v:
-            return Decimal(v["$dec"])
-        if "$date" in v:
-            return dt.date.fromisoformat(v["$date"])
-        if "$day" in v:
-            return Day(dt.date.fromisoformat(v["$day"]))
-        if "$label" in v:
-            return Label(*v["$label"])
-        if "$msg" in v:
-            return Msg(v["$msg"], {k: _dec(x) for k, x in v["p"].items()})
-        if "$list" in v:
-            return tuple(_dec(x) for x in v["$list"])
-    return v
+def _from_param(m: BaseModel) -> Any:
+    if isinstance(m, _Amount | _Date | _Plain):
+        return m.v
+    if isinstance(m, _Day):
+        return Day(m.v)
+    if isinstance(m, _Label):
+        return Label(m.zh_CN, m.en)
+    if isinstance(m, _Msg):
+        return Msg(m.id, {k: _from_param(x) for k, x in m.p.items()})
+    if isinstance(m, _List):
+        return tuple(_from_param(x) for x in m.items)
+    raise TypeError(type(m).__name__)
 
 
 def reply_to_json(r: Reply) -> dict[str, Any]:
-    """A reply as plain JSON (for the session's outbox)."""
-    return {"lines": [_enc(m) for m in r.lines],
-            "choices": [[c.value, _enc(c.label)] for c in r.choices],
-            "seq": r.seq, "expects": r.expects, "asks": r.asks}
+    """A reply as plain JSON (for the session's last replies and the outbox)."""
+    stored = StoredReply(lines=[_to_param(m) for m in r.lines],
+                         choices=[(c.value, _to_param(c.label)) for c in r.choices],
+                         seq=r.seq, expects=r.expects, asks=r.asks)
+    return stored.model_dump(mode="json")
 
 
 def reply_from_json(d: dict[str, Any]) -> Reply:
-    """The inverse of :func:`reply_to_json`."""
-    return Reply(tuple(_dec(m) for m in d["lines"]),
-                 tuple(Choice(pick_of(v), _dec(lbl)) for v, lbl in d["choices"]), d["seq"], d["expects"],
-                 d.get("asks"))
+    """The inverse of :func:`reply_to_json` (a malformed row raises ValidationError)."""
+    stored = StoredReply.model_validate(d)
+    return Reply(tuple(_from_param(m) for m in stored.lines),
+                 tuple(Choice(pick_of(v), _from_param(label)) for v, label in stored.choices),
+                 stored.seq, stored.expects, stored.asks)
