@@ -15,7 +15,7 @@ from typing import TextIO
 
 from bot.logsafe import safe_trace
 from dialogs.render import Rendered, Shown
-from dialogs.runner import Assistant
+from dialogs.assistant import Assistant
 from dialogs.types import Command, Input, Text, pressed
 from locales import translator
 from storage import user_key

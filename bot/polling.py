@@ -6,7 +6,7 @@ was stored, before its reply was sent) would never see the update again, and the
 person would wait for a reply that never comes. Here the offset sent to Telegram
 is the lowest update still in hand, so Telegram re-delivers it after a crash; the
 assistant recognises it by its ``update_id`` and sends the stored replies again
-(``dialogs.runner``). Updates of other people are not held up: each poll takes
+(``dialogs.assistant``). Updates of other people are not held up: each poll takes
 the new ones and leaves the ones in hand unconfirmed.
 """
 from __future__ import annotations

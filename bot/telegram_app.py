@@ -20,7 +20,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from dialogs.render import Rendered
-from dialogs.runner import Assistant
+from dialogs.assistant import Assistant
 from dialogs.types import Command, Input, Text
 from locales import LANGUAGES, translator
 from storage import user_key

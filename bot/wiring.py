@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from dialogs.runner import Assistant
+from dialogs.assistant import Assistant
 from storage import Database, DataCipher, user_key
 
 from bot.settings import Settings
@@ -20,5 +20,5 @@ async def open_assistant(settings: Settings, *, today: Callable[[], dt.date] | N
     cipher = DataCipher.from_settings(settings.data_key, settings.key_file)
     db = await Database.open(settings.database, cipher)
     admins = frozenset(user_key("tg", i) for i in settings.admin_ids)
-    return Assistant(db, today=today or clock_for(settings), default_language=settings.default_locale,
-                     admin_keys=admins)
+    return Assistant(db, today=today or clock_for(settings), edition=settings.edition,
+                     default_language=settings.default_locale, admin_keys=admins)
