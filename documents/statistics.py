@@ -1,7 +1,7 @@
 """The statistics table 工会精准建档立卡情况统计表 (7号 附件2) as XLSX, computed from
 household records.
 
-Which row a household counts in is data (documents/data/statistics.yaml, checked
+Which row a household counts in is data (documents/tables/statistics.yaml, checked
 against the edition's enumerations): B2 goes through each primary cause's ``group``.
 B must equal B1 = B2 = B3, so a filed household without a category, main cause or
 key group — or with a category that has no B1 row (临时救助) — makes

@@ -1,4 +1,4 @@
-"""The documents' words and formats: the catalog (data/text.yaml), dates, money,
+"""The documents' words and formats: the catalog (tables/text.yaml), dates, money,
 tick boxes and option labels from the edition's enumerations.
 
 zh_CN is the document language; ``lang="en"`` gives the English rendering.
@@ -23,8 +23,8 @@ CENT = Decimal("0.01")
 
 @lru_cache(maxsize=4)
 def load_data(name: str) -> dict[str, Any]:
-    """A YAML file shipped in documents/data."""
-    return yaml.safe_load(files("documents").joinpath("data", name).read_text(encoding="utf-8"))
+    """A YAML file shipped in documents/tables."""
+    return yaml.safe_load(files("documents").joinpath("tables", name).read_text(encoding="utf-8"))
 
 
 def pick(pair: list[str], lang: str) -> str:
