@@ -54,7 +54,7 @@ def render_payload(payload: dict[str, Any], lang: str) -> str:
     from dialogs.render import render
     from dialogs.types import reply_from_json
 
-    return render(reply_from_json({"choices": [], "seq": None, "expects": None, **payload}), lang).text
+    return render(reply_from_json(payload), lang).text
 
 
 class OutboxSender:

@@ -31,11 +31,11 @@ class FakeClock:
 
 
 def payload(text: str) -> dict:
-    return {"lines": [{"$label": [text, text]}]}
+    return {"text": text}  # opaque to the sender: only deliver reads it
 
 
 def text_of(p: dict) -> str:
-    return p["lines"][0]["$label"][0]
+    return p["text"]
 
 
 @pytest.fixture
@@ -284,7 +284,10 @@ async def test_old_rows_are_pruned_once_a_day(fake_db):
 
 
 def test_render_payload_is_the_replys_text_in_the_persons_language():
-    p = {"lines": [{"$label": ["申请已退回", "The application was returned"]}]}
+    from dialogs.types import Label, Msg, Reply, reply_to_json
+
+    returned = Label("申请已退回", "The application was returned")
+    p = reply_to_json(Reply((Msg("fmt.date_value", {"date": returned}),)))  # the bare "{date}" format
     assert render_payload(p, "zh_CN") == "申请已退回"
     assert render_payload(p, "en") == "The application was returned"
 

@@ -11,19 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from bot.outbox import render_payload
+from dialogs.types import Label, Msg, Reply, reply_to_json
 from storage import Database, DataCipher
 
 from .bot_runner import DATA_KEY, BotProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 HELD = 30.0  # a send held this long by "Telegram" is, for the test, never answered
 NAME_ZH, NAME_EN = "欧阳秀兰", "Ouyang Xiulan"
 
 
 def notice(zh: str, en: str) -> dict:
-    """A payload as a dialog step queues it (dialogs.types.reply_to_json of a reply)."""
-    return {"lines": [{"$label": [zh, en]}], "choices": [], "seq": None, "expects": None, "asks": None}
+    """A payload as a dialog step queues it (dialogs.types.reply_to_json of a reply):
+    one line that shows a bilingual label (the catalog's bare "{date}" format)."""
+    return reply_to_json(Reply((Msg("fmt.date_value", {"date": Label(zh, en)}),)))
 
 
 async def seed(tmp_path: Path, messages: list[tuple[str, dict]], languages: dict[str, str]) -> list[int]:
@@ -73,8 +76,8 @@ async def test_a_queued_message_arrives_exactly_once_across_a_crash(fake_telegra
         await bot.start()
         first = await ana.next_message(timeout=15)
         second = await ana.next_message(timeout=10)
-        assert first.text == f"The application of {NAME_EN} was returned."
-        assert second.text == "Reminder: the home visit is tomorrow."
+        assert first.text == render_payload(returned, "en") == f"The application of {NAME_EN} was returned."
+        assert second.text == render_payload(reminder, "en") == "Reminder: the home visit is tomorrow."
         assert first.reply_markup is None
         await ana.no_message(2.5)
         assert (await bot.terminate())[0] == 0

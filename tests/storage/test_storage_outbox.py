@@ -13,7 +13,7 @@ NAME = "欧阳秀兰"
 
 
 def reply(text: str) -> dict:
-    return {"lines": [{"$label": [text, text]}], "choices": [], "seq": None, "expects": None}
+    return {"text": text, "choices": [], "seq": None}  # any JSON object: storage does not read it
 
 
 async def queue(db, *items: tuple[str, str]) -> list[int]:
@@ -27,7 +27,7 @@ async def due(db, channel: str = "tg", **kwargs) -> list[OutboxMessage]:
 
 
 def texts(messages: list[OutboxMessage]) -> list[tuple[str, str]]:
-    return [(m.recipient, m.payload["lines"][0]["$label"][0]) for m in messages]
+    return [(m.recipient, m.payload["text"]) for m in messages]
 
 
 async def test_add_and_read_back(db, clock):
@@ -168,7 +168,7 @@ async def test_payload_is_encrypted_and_bound_to_its_recipient(db_path, cipher, 
         with pytest.raises(StorageError):
             await tx.outbox.get(m)  # a payload moved to someone else does not decrypt
         await tx.conn.execute("UPDATE outbox SET recipient = 'tg:77' WHERE id = ?", (m,))
-        assert NAME in (await tx.outbox.get(m)).payload["lines"][0]["$label"][0]
+        assert NAME in (await tx.outbox.get(m)).payload["text"]
     await db.close()
     for needle in (NAME.encode("utf-8"), NAME.encode("unicode_escape"), NAME.encode("utf-16-le")):
         assert needle not in while_open and needle not in raw_bytes(db_path)
