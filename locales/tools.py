@@ -194,7 +194,9 @@ KIND_PARSERS = {
     "money": ("parse_money",), "date": ("parse_date", "parse_id_number"), "id": ("parse_id_number",),
     "choice": ("normalise",), "locality": ("normalise",),
 }
-PARSER_MODULES = ("rules/parse.py", "rules/idcard.py")
+PARSER_MODULES = ("rules/parse.py", "rules/numerals.py", "rules/dates.py", "rules/idcard.py")
+# The parsers' own declaration of the codes they can raise (a tuple per parser).
+DECLARED_CODES = ("rules/parse.py", "PARSER_CODES")
 # FactError codes an already-parsed answer can still meet when the rules read it
 # (the rest are type errors a parsed answer cannot produce); checked to exist in rules/facts.py.
 DIALOG_FACT_CODES = ("money.not_positive", "dibao_line.too_low", "dibao_line.too_high",
@@ -205,7 +207,25 @@ FACTS_WITH_OWN_HINT = ("residence_dibao_line", "workplace_dibao_line")
 
 @lru_cache(maxsize=1)
 def parser_codes() -> dict[str, frozenset[str]]:
-    """For each function of the parser modules, the ParseError codes it can raise,
+    """For each parser, the ParseError codes it can raise: those it declares
+    (rules.parse.PARSER_CODES) and those found in its code (and its callees')."""
+    codes = dict(found_parser_codes())
+    for name, declared in _module_dict(*DECLARED_CODES).items():
+        codes[name] = codes.get(name, frozenset()) | frozenset(declared)
+    return codes
+
+
+def _module_dict(path: str, name: str) -> dict[str, Any]:
+    for node in ast.parse((ROOT / path).read_text(encoding="utf-8")).body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) and node.value is not None:
+            return dict(ast.literal_eval(node.value))
+    raise FamilyError(f"{path} has no constant {name}")
+
+
+@lru_cache(maxsize=1)
+def found_parser_codes() -> dict[str, frozenset[str]]:
+    """For each function of the parser modules, the ParseError codes its code raises,
     directly or through the module functions it calls."""
     direct: dict[str, set[str]] = {}
     calls: dict[str, set[str]] = {}

@@ -1,117 +1,64 @@
-"""Parsing answers the way people type them: full-width digits, 元/¥, thousands
-separators, Chinese numerals (七百六十五, 一万二), dates in four spellings, yes/no.
+"""Parsing answers the way people type them: full-width digits, 元/¥/人民币, thousands
+separators, Chinese numerals (七百六十五, 一万二) and mixed ones (2万5), dates in
+Chinese and English spellings, yes/no with particles (有的, 没有啊), counts in words
+(一家三口, three), and "I don't know".
 
 Every parser returns a value or raises :class:`ParseError` with a code (never a
-sentence); unparseable input is rejected, never guessed.
+sentence); unparseable or ambiguous input is questioned, never guessed. The codes
+each parser can raise are declared in :data:`PARSER_CODES` (the catalogs' check
+reads them; a test proves the code raises nothing undeclared).
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from rules.dates import parse_date, too_young
+from rules.numerals import (CN_DIGIT_OF, MAX_INPUT, ParseError, chinese_number, normalise,
+                            number_text)
+
+__all__ = ["MAX_INPUT", "MAX_MONEY", "PARSER_CODES", "ParseError", "chinese_number", "is_dont_know",
+           "normalise", "parse_count", "parse_date", "parse_money", "parse_yes_no", "too_young"]
+
 MAX_MONEY = Decimal("1000000000")  # one billion yuan: anything above is a typo
-MAX_INPUT = 200  # characters; longer answers are rejected before parsing
 
+PARSER_CODES: dict[str, tuple[str, ...]] = {
+    "normalise": ("too_long",),
+    "parse_yes_no": ("empty", "invalid", "too_long"),
+    "parse_count": ("empty", "invalid", "too_long", "too_small", "too_large", "ambiguous", "digits"),
+    "parse_money": ("empty", "invalid", "too_long", "negative", "too_large", "precision", "ambiguous",
+                    "digits", "range", "approximate"),
+    "parse_date": ("empty", "invalid", "too_long", "no_such_day", "too_early", "future", "no_day",
+                   "ambiguous", "digits"),
+}
 
-class ParseError(ValueError):
-    """An answer that cannot be read; ``code`` is a message id suffix."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width to ASCII), control characters dropped, spaces squeezed."""
-    if len(text) > MAX_INPUT * 50:
-        raise ParseError("too_long")
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == " ")
-    return " ".join(text.split())
-
-
-_DIGITS = {"零": 0, "〇": 0, "o": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
-           "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-           "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
-_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-_CN_CHARS = set(_DIGITS) | set(_SMALL) | set(_BIG) | {"点"}
-
-
-def _cn_section(text: str) -> int:
-    """A section below 万: 七百六十五, 三千五 (=3500), 十二, 两百五 (=250)."""
-    total, digit, last_unit, zero_seen = 0, None, None, False
-    for ch in text:
-        if ch in "零〇":
-            if digit is not None:
-                raise ParseError("invalid")
-            zero_seen = True
-        elif ch in _DIGITS:
-            if digit is not None:
-                raise ParseError("invalid")
-            digit = _DIGITS[ch]
-        elif ch in _SMALL:
-            unit = _SMALL[ch]
-            if last_unit is not None and unit >= last_unit:
-                raise ParseError("invalid")
-            total += (1 if digit is None else digit) * unit
-            digit, last_unit, zero_seen = None, unit, False
-        else:
-            raise ParseError("invalid")
-    if digit is not None:
-        if last_unit and last_unit >= 100 and not zero_seen and digit:
-            digit *= last_unit // 10  # colloquial ellipsis: 三千五 = 3500
-        total += digit
-    return total
-
-
-def chinese_number(text: str) -> Decimal:
-    """Read a Chinese numeral (一万二 = 12000, 七百六十五点五 = 765.5)."""
-    text = text.strip()
-    if not text or not set(text) <= _CN_CHARS:
-        raise ParseError("invalid")
-    whole, point, frac = text.partition("点")
-    if point and not (whole and frac):
-        raise ParseError("invalid")  # 点 alone, 一点 ("a little"), 点五: not read as numbers
-    total, rest = 0, whole
-    for big in sorted(set(_BIG.values()), reverse=True):
-        marks = [c for c, v in _BIG.items() if v == big and c in rest]
-        if marks:
-            head, _, rest = rest.partition(marks[0])
-            if not head and total:
-                raise ParseError("invalid")  # 亿万: a unit without its digits after another unit
-            total += (_cn_section(head) if head else 1) * big
-            if rest and rest[0] in _DIGITS and len(rest) == 1 and rest[0] not in "零〇":
-                return Decimal(total + _DIGITS[rest[0]] * big // 10)  # 一万二 = 12000
-    total += _cn_section(rest) if rest else 0
-    if frac:
-        if not all(c in _DIGITS for c in frac):
-            raise ParseError("invalid")
-        return Decimal(f"{total}.{''.join(str(_DIGITS[c]) for c in frac)}")
-    return Decimal(total)
-
-
-_CURRENCY = re.compile(r"^(?:rmb|cny|¥|\$)?\s*(.*?)\s*(?:元整|元|圆|块钱|块|rmb|cny|yuan)?$", re.I)
+_CURRENCY = re.compile(r"^(?:人民币|rmb|cny|¥|\$)?\s*(.*?)\s*(?:元整|元|圆|块钱|块|rmb|cny|yuan)?$", re.I)
 _ARABIC = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _SCALED = re.compile(r"^(\d+(?:\.\d+)?)\s*([万千亿])$")
+_APPROX = re.compile(r"^(?:约|大约|大概|差不多|将近|接近|about|around|approx(?:imately)?\.?|roughly|~)"
+                     r"|(?:左右|上下|多|余|来|出头|or so|-ish)$")
+_RANGE = re.compile(r"[\d一二两三四五六七八九十百千万](?:\s*(?:到|至|~|～|〜|—|–|-|to)\s*)"
+                    r"[\d一二两三四五六七八九十百千万]")
 
 
 def parse_money(text: str | int | Decimal) -> Decimal:
-    """Yuan as Decimal (≤ 2 decimals, ≥ 0): '765', '¥1,234.50', '七百六十五', '1.2万'."""
+    """Yuan as Decimal (≤ 2 decimals, ≥ 0): '765', '¥1,234.50', '七百六十五', '1.2万', '2万5'."""
     if isinstance(text, bool):
         raise ParseError("invalid")
     if isinstance(text, int | Decimal):
         value = Decimal(text)
     else:
-        s = normalise(str(text)).lower()
+        s = number_text(str(text)).lower()
         if not s:
             raise ParseError("empty")
         if len(s) > MAX_INPUT:
             raise ParseError("too_long")
-        s = _CURRENCY.match(s).group(1).replace(" ", "")
-        value = _money_value(s)
+        s = _CURRENCY.match(s).group(1).strip()
+        if _APPROX.search(s):
+            raise ParseError("approximate")
+        if _RANGE.search(s.lstrip("+-")):
+            raise ParseError("range")
+        value = _money_value(_CURRENCY.match(s.replace(" ", "")).group(1))
     if not value.is_finite():
         raise ParseError("invalid")
     if value < 0:
@@ -132,34 +79,63 @@ def _money_value(s: str) -> Decimal:
         if scaled:
             factor = {"万": 10_000, "千": 1000, "亿": 100_000_000}[scaled.group(2)]
             return Decimal(scaled.group(1)) * factor
+        if any(c.isdigit() for c in s):
+            return _mixed(s)
         return chinese_number(s)
     except InvalidOperation:
         raise ParseError("invalid") from None
 
 
-_COUNT_SUFFIX = re.compile(r"(?:套房|套|个人|个|口人|口|人|名|位|间)$")
+def _mixed(s: str) -> Decimal:
+    """Arabic digits with Chinese units: 2万5 (25000), 1万2 (12000), 2万5千, 25万3千, 3千5."""
+    for mark, factor in (("亿", 100_000_000), ("万", 10_000)):
+        head, sep, rest = s.partition(mark)
+        if sep and re.fullmatch(r"\d+(?:\.\d+)?", head):
+            base = Decimal(head) * factor
+            if not rest:
+                return base
+            if "." in head:
+                raise ParseError("invalid")  # 1.2万5: not a way people write a figure
+            if re.fullmatch(r"[1-9]", rest):
+                return base + int(rest) * factor // 10  # 2万5 = 25000
+            tail = _mixed(rest) if rest.isdigit() or any(c in rest for c in "万亿") else _small(rest)
+            if tail >= factor:
+                raise ParseError("invalid")
+            return base + tail
+    return _small(s)
+
+
+def _small(s: str) -> Decimal:
+    """A part below 万 in Arabic digits, or with 千/百/十 units (5千3百, 3千5)."""
+    if s.isascii() and s.isdigit():
+        return Decimal(s)
+    if not re.fullmatch(r"(?:\d[千百十])+\d?", s):
+        raise ParseError("invalid")
+    return chinese_number("".join(CN_DIGIT_OF.get(c, c) for c in s))
+
+
+_COUNT_SUFFIX = re.compile(r"(?:套房子?|套住房|套|个人|个|口人|口|人|名|位|间|people|persons?|homes?|houses?"
+                           r"|flats?|apartments?)$", re.I)
+_FAMILY = re.compile(r"^(?:我们?|我)?(?:家|一家)(?:有|共|一共)?(.+?)口人?$")
+_WORDS = {w: n for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven",
+                                      "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+                                      "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"))}
+_NONE = {"没有", "无", "没", "没得", "none", "no", "nothing", "nil", "没有房", "无房", "no home", "no homes"}
 
 
 def parse_count(text: str | int, *, minimum: int = 0, maximum: int = 99) -> int:
-    """A whole number of things: '2', '两套', '三口人'."""
+    """A whole number of things: '2', '两套', '三口人', '一家三口', '3 people', 'three', '没有'."""
     if isinstance(text, bool):
         raise ParseError("invalid")
     if isinstance(text, int):
         value = text
     else:
-        s = normalise(text)
+        s = number_text(text).lower().rstrip("。.!！")
         if not s:
             raise ParseError("empty")
         if len(s) > MAX_INPUT:
             raise ParseError("too_long")  # also keeps int() below its 4300-digit limit
-        s = _COUNT_SUFFIX.sub("", s.replace(" ", ""))
-        if s.isdecimal():  # isdigit() would admit characters int() cannot read (᧚)
-            value = int(s)
-        else:
-            number = chinese_number(s) if s else None
-            if number is None or number != number.to_integral_value():
-                raise ParseError("invalid")
-            value = int(number)
+        value = _count_value(s)
     if value < minimum:
         raise ParseError("too_small")
     if value > maximum:
@@ -167,58 +143,58 @@ def parse_count(text: str | int, *, minimum: int = 0, maximum: int = 99) -> int:
     return value
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-_CN_YEAR_DIGITS = str.maketrans({c: str(v) for c, v in _DIGITS.items()})
+def _count_value(s: str) -> int:
+    if s in _NONE:
+        return 0
+    family = _FAMILY.match(s.replace(" ", ""))
+    s = family.group(1) if family else _COUNT_SUFFIX.sub("", s).strip()
+    if s in _WORDS:
+        return _WORDS[s]
+    s = s.replace(" ", "")
+    if s.isascii() and s.isdecimal():
+        return int(s)
+    number = chinese_number(s) if s else None
+    if number is None or number != number.to_integral_value():
+        raise ParseError("invalid")
+    return int(number)
 
 
-def _cn_date(s: str) -> str:
-    """一九七五年六月一日 -> 1975年6月1日."""
-    m = re.match(r"^([零〇一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?$", s)
-    if not m:
-        return s
-    return f"{m.group(1).translate(_CN_YEAR_DIGITS)}年{_cn_section(m.group(2))}月{_cn_section(m.group(3))}日"
+_PARTICLES = "啊呀的啦吧哦呢嘛哈呗喔噢"
+_YES = {"是", "是的", "对", "对的", "有", "嗯", "嗯嗯", "好", "好的", "行", "可以", "y", "yes", "yeah", "yep",
+        "yup", "sure", "true", "t", "1", "ok", "okay", "是滴", "没错", "对头", "有过", "correct", "right"}
+_NO = {"否", "不是", "不对", "不", "没有", "无", "没", "没得", "没有过", "从来没有", "从没有", "还没有", "还没",
+       "n", "no", "nope", "nah", "false", "f", "0", "never", "not yet", "no never"}
 
 
-def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
-    """A calendar date: 1975-06-01, 1975年6月1日, 1975/6/1, 19750601; not after ``today``."""
-    s = normalise(str(text)).replace(" ", "")
+def parse_yes_no(text: str | bool) -> bool:
+    """是/否/对/不是/有/没有/有的/没有啊/yes/no/never/not yet as a bool."""
+    if isinstance(text, bool):
+        return text
+    s = normalise(str(text)).lower().rstrip("。.!！~,，")
     if not s:
         raise ParseError("empty")
     if len(s) > MAX_INPUT:
         raise ParseError("too_long")
-    s = _cn_date(s)
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(s)
-        if m:
-            try:
-                value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                raise ParseError("no_such_day") from None
-            if value.year < 1900:
-                raise ParseError("too_early")
-            if today is not None and value > today:
-                raise ParseError("future")
-            return value
+    for candidate in (s, s.rstrip(_PARTICLES) or s):
+        if candidate in _YES:
+            return True
+        if candidate in _NO:
+            return False
     raise ParseError("invalid")
 
 
-_YES = {"是", "是的", "对", "对的", "有", "嗯", "好", "y", "yes", "yeah", "yep", "true", "t", "1", "ok", "是滴", "没错"}
-_NO = {"否", "不是", "不对", "不", "没有", "无", "没", "n", "no", "nope", "false", "f", "0", "不是的", "没有的"}
+_DONT_KNOW = re.compile(
+    r"^(?:我|俺)?(?:也|真|真的|实在)?(?:不(?:太|大|是很)?(?:知道|清楚|确定|晓得|记得|了解|懂)|"
+    r"说不(?:清|准|好)|记不(?:清|得|住)了?|忘(?:了|记了)|搞不清|没数|不知)"
+    r"|^(?:i\s*)?(?:really\s+)?(?:do\s*n[o'’]?t\s+know|dunno|have\s+no\s+idea)$"
+    r"|^(?:i'?m\s+|i\s+am\s+)?(?:not\s+sure|unsure)|^no\s+idea|^idk$|^(?:i\s+)?(?:can'?t|cannot)\s+remember")
 
 
-def parse_yes_no(text: str | bool) -> bool:
-    """是/否/对/不是/有/没有/yes/no/y/n as a bool."""
-    if isinstance(text, bool):
-        return text
-    s = normalise(str(text)).lower().rstrip("。.!！~")
-    if not s:
-        raise ParseError("empty")
-    if s in _YES:
-        return True
-    if s in _NO:
+def is_dont_know(text: str) -> bool:
+    """Whether an answer says "I don't know" (不知道, 不清楚, I don't know, not sure...)."""
+    try:
+        s = normalise(str(text)).lower()
+    except ParseError:
         return False
-    raise ParseError("invalid")
+    s = re.sub(r"[\s。.!！?？~,，…]+$", "", s).rstrip(_PARTICLES)
+    return bool(s) and len(s) <= 40 and bool(_DONT_KNOW.search(s))

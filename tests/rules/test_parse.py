@@ -222,6 +222,9 @@ def test_yes_no_from_any_text_is_a_bool_or_a_parse_error(text: str):
 @pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
 @pytest.mark.parametrize("text", NASTY, ids=lambda t: repr(t[:20]) + (f"…({len(t)})" if len(t) > 20 else ""))
 def test_nasty_input_is_a_parse_error(parser, text: str):
+    if (parser, text) == (parse_count, "None"):
+        assert parser(text) == 0  # "none" is a real answer to "how many homes?"
+        return
     with pytest.raises(ParseError):
         parser(text)
 
