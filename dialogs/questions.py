@@ -41,7 +41,7 @@ def question(fact: str, ed: Edition, seq: int, *, left: int | None, current: Any
     spec = ed.facts[fact]
     lines = [Msg(f"ask.{fact}")]
     if fact == "major_illness":
-        diseases = tuple(Label(d.zh_CN, d.en) for d in ed.major_diseases.items)
+        diseases = tuple(Label.of(d) for d in ed.major_diseases.items)
         lines.append(Msg("ask.disease_list", {"list": diseases}))
     if spec.kind in EXAMPLES:
         lines.append(Msg(f"hint.{fact}" if _accepts_other_facts(fact, ed) else f"hint.{spec.kind}"))

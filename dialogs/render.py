@@ -44,7 +44,7 @@ def text_of(item: Any, t: Translator) -> str:
     if isinstance(item, Msg):
         return t(item.id, **{k: _param(v, t) for k, v in item.params.items()})
     if isinstance(item, Label):
-        return item.zh_CN if t.lang.startswith("zh") else item.en
+        return item.get(t.lang)
     return t.value(item)
 
 

@@ -121,11 +121,11 @@ def checklist_reply(cl: Checklist, ctx: Context) -> Reply:
     lines = [title]
     for n, item in enumerate(cl.items, 1):
         spec = ed.materials.items[item.key]
-        text = Label(spec.zh_CN, spec.en)
+        text = Label.of(spec)
         if item.status == "conditional" and spec.if_:
             lines.append(Msg("materials.item_if", {"n": n, "text": text, "condition": Label.of(spec.if_)}))
         else:
             lines.append(Msg("materials.item", {"n": n, "text": text}))
     rule = ed.materials.copies_rule
-    lines.append(Msg("materials.copies", {"text": Label(rule.zh_CN, rule.en)}))
+    lines.append(Msg("materials.copies", {"text": Label.of(rule)}))
     return Reply(tuple(lines))

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
+
+from rules.text import pick_language
 from pydantic import Field as PydanticField
 
 
@@ -99,8 +101,12 @@ class Label:
 
     @classmethod
     def of(cls, text: Any) -> Label:
-        """From an edition ``Text``-like object."""
+        """From an edition ``Text`` (or anything that extends it)."""
         return cls(text.zh_CN, text.en)
+
+    def get(self, lang: str) -> str:
+        """The label in ``lang``."""
+        return pick_language(self.zh_CN, self.en, lang)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from rules.form_edition import FormSpec
+from rules.text import Text
 
 EDITIONS_DIR = Path(__file__).parent / "editions"
 DEFAULT_EDITION = "jiangxi-2016"
@@ -29,17 +30,6 @@ class EditionError(Exception):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    """A bilingual label: the policy's Chinese and an English rendering."""
-
-    zh_CN: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The label in ``lang`` (zh_CN for anything Chinese, else en)."""
-        return self.zh_CN if lang.lower().startswith("zh") else self.en
 
 
 class Parameter(_Strict):
@@ -67,10 +57,8 @@ class AgeCutoffs(_Strict):
     female: dt.date
 
 
-class Disease(_Strict):
+class Disease(Text):
     key: str
-    zh_CN: str
-    en: str
 
 
 class Diseases(_Strict):
@@ -116,14 +104,8 @@ class Spellings(_Strict):
         return [*self.any, *self.zh_CN, *self.en]
 
 
-class MaterialItem(_Strict):
-    zh_CN: str
-    en: str
+class MaterialItem(Text):
     if_: Text | None = Field(default=None, alias="if")
-
-    def get(self, lang: str) -> str:
-        """The item's text in ``lang``."""
-        return self.zh_CN if lang.lower().startswith("zh") else self.en
 
 
 class ListEntry(_Strict):
@@ -136,10 +118,8 @@ class MaterialList(_Strict):
     items: list[ListEntry]
 
 
-class CopiesRule(_Strict):
+class CopiesRule(Text):
     reference: str
-    zh_CN: str
-    en: str
 
 
 class Materials(_Strict):

@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from rules.parse import normalise
+from rules.text import Text
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
@@ -29,18 +30,12 @@ def spelling(text: str) -> str:
     return normalise(text).casefold()
 
 
-class Option(_Strict):
+class Option(Text):
     """One choice: the policy's Chinese, an English rendering, and how it behaves."""
 
-    zh_CN: str = Field(min_length=1)
-    en: str = Field(min_length=1)
     aliases: list[str] = []
     requires: str | None = None
     exclusive: bool = False
-
-    def get(self, lang: str) -> str:
-        """The label in ``lang`` (zh_CN for anything Chinese, else en)."""
-        return self.zh_CN if lang.lower().startswith("zh") else self.en
 
     def spellings(self) -> set[str]:
         """Every comparable spelling that reads as this option."""
