@@ -1,10 +1,10 @@
-# Everything a newcomer needs: `make run` (terminal assistant) and `make test`.
+# Everything a newcomer needs: `make run` (terminal assistant), `make web` (web chat) and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-bot test bench catalogs clean
+.PHONY: run run-bot web test bench catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(STAMP)
 
 run-bot: $(STAMP)
 	$(PY) -m bot
+
+web: $(STAMP)
+	$(PY) -m bot web
 
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -1,4 +1,5 @@
-"""`python -m bot` runs the Telegram bot; `python -m bot console` the terminal assistant."""
+"""`python -m bot` runs the Telegram bot; `python -m bot console` the terminal
+assistant; `python -m bot web` the mobile web chat."""
 from __future__ import annotations
 
 import asyncio
@@ -32,6 +33,10 @@ def main(argv: list[str]) -> int:
     try:
         if argv[:1] == ["console"]:
             return asyncio.run(_console())
+        if argv[:1] == ["web"]:
+            from bot.web.main import run_web
+
+            return run_web(environment(os.environ))
         from bot.telegram_main import run_telegram
 
         return run_telegram(environment(os.environ))

@@ -1,0 +1,188 @@
+"""The web channel's own small store: a SQLite file next to the bot's database
+(``web-chat.sqlite3``), so the web chat resumes after a server restart.
+
+What it keeps, and how:
+
+* ``web_sessions``: a browser's session, by the SHA-256 of its cookie (a copy of
+  the file gives no usable cookie), pointing at a person and holding its CSRF token;
+* ``web_people``: a person (the ``web:<id>`` user key) with the conversation shown
+  on the page (the last messages and the open question's buttons), encrypted with
+  the bot's data key like the dialog sessions (it quotes answers and ID numbers),
+  and the hash of their current continue code;
+* ``web_steps``: each form a person sent, by its client message id, numbered; the
+  number is the step's ``update_id`` (offset by :data:`WEB_UPDATE_BASE`, far above
+  Telegram's update ids, which share the bot's processed-updates table), so a
+  double tap or a resubmitted form is applied once.
+
+Nothing here is dialog state: the answers live in the bot's database.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage import DataCipher
+
+WEB_UPDATE_BASE = 1 << 40  # Telegram's update ids stay far below this
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U
+CODE_LENGTH = 8
+CODE_LIFETIME = 14 * 24 * 3600  # seconds a continue code stays valid
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS web_sessions (
+    sid_hash   TEXT PRIMARY KEY,
+    person     TEXT NOT NULL,
+    csrf       TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS web_people (
+    person    TEXT PRIMARY KEY,
+    chat      BLOB,
+    code_hash TEXT UNIQUE,
+    code_at   REAL
+);
+CREATE TABLE IF NOT EXISTS web_steps (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    person TEXT NOT NULL,
+    cid    TEXT NOT NULL,
+    done   INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (person, cid)
+);
+"""
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_code(raw: str) -> str:
+    """A typed continue code without spaces or dashes, upper case."""
+    return "".join(c for c in raw.upper() if c not in " -\t")
+
+
+def show_code(code: str) -> str:
+    """ABCD-EFGH: easier to read out and copy."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+@dataclass
+class WebSession:
+    """A browser's session: the person it talks as and its CSRF token."""
+
+    sid_hash: str
+    person: str
+    csrf: str
+
+
+@dataclass
+class Chat:
+    """What the page shows: recent messages and the open question."""
+
+    history: list[dict[str, str]] = field(default_factory=list)  # {"who": "me"|"bot", "text": ...}
+    open: dict[str, Any] | None = None  # {"seq", "expects", "buttons": [[label, nav, command], ...]}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"history": self.history, "open": self.open}
+
+
+class WebStore:
+    """Sessions, shown conversations, steps and continue codes; open with :meth:`open`."""
+
+    def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher):
+        self._conn = conn
+        self._cipher = cipher
+
+    @classmethod
+    async def open(cls, path: Path, cipher: DataCipher) -> WebStore:
+        """Opens (creating it owner-only) the store file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=10)
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")  # the answers themselves are in the bot's database
+        await conn.executescript(SCHEMA)
+        return cls(conn, cipher)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def _one(self, sql: str, args: tuple = ()) -> Any:
+        async with self._conn.execute(sql, args) as cur:
+            return await cur.fetchone()
+
+    # ---- sessions ----
+    async def session(self, sid: str | None) -> WebSession | None:
+        """The session of a cookie value, or None."""
+        if not sid or len(sid) > 100:
+            return None
+        row = await self._one("SELECT sid_hash, person, csrf FROM web_sessions WHERE sid_hash = ?", (_hash(sid),))
+        return WebSession(*row) if row else None
+
+    async def new_session(self) -> tuple[str, WebSession]:
+        """A new cookie value and its session, for a new person."""
+        sid, person = secrets.token_urlsafe(32), secrets.token_hex(16)
+        s = WebSession(_hash(sid), person, secrets.token_urlsafe(24))
+        await self._conn.execute("INSERT INTO web_sessions VALUES (?, ?, ?, ?)",
+                                 (s.sid_hash, s.person, s.csrf, time.time()))
+        return sid, s
+
+    async def attach(self, s: WebSession, person: str) -> None:
+        """Points the session at another person (resumed with a continue code)."""
+        await self._conn.execute("UPDATE web_sessions SET person = ? WHERE sid_hash = ?", (person, s.sid_hash))
+        s.person = person
+
+    # ---- the conversation shown ----
+    async def chat(self, person: str) -> Chat:
+        row = await self._one("SELECT chat FROM web_people WHERE person = ?", (person,))
+        if not row or row[0] is None:
+            return Chat()
+        data = self._cipher.decrypt_json(row[0], aad=b"web:chat:" + person.encode())
+        return Chat(data["history"], data["open"])
+
+    async def save_chat(self, person: str, chat: Chat) -> None:
+        token = self._cipher.encrypt_json(chat.to_json(), aad=b"web:chat:" + person.encode())
+        await self._conn.execute("INSERT INTO web_people (person, chat) VALUES (?, ?) "
+                                 "ON CONFLICT (person) DO UPDATE SET chat = excluded.chat", (person, token))
+
+    # ---- steps (exactly once) ----
+    async def step(self, person: str, cid: str | None) -> tuple[int, int, bool]:
+        """(step id, update_id, already done) for the form ``cid`` of ``person``; a
+        step without a client id (first visit, deep link) is always new."""
+        cid = cid or "srv-" + secrets.token_hex(12)
+        await self._conn.execute("INSERT OR IGNORE INTO web_steps (person, cid) VALUES (?, ?)", (person, cid))
+        step_id, done = await self._one("SELECT id, done FROM web_steps WHERE person = ? AND cid = ?", (person, cid))
+        return step_id, WEB_UPDATE_BASE + step_id, bool(done)
+
+    async def step_done(self, step_id: int) -> None:
+        await self._conn.execute("UPDATE web_steps SET done = 1 WHERE id = ?", (step_id,))
+
+    # ---- continue codes ----
+    async def issue_code(self, person: str) -> str:
+        """A new continue code for ``person`` (the previous one stops working)."""
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            try:
+                await self._conn.execute(
+                    "INSERT INTO web_people (person, code_hash, code_at) VALUES (?, ?, ?) ON CONFLICT (person) "
+                    "DO UPDATE SET code_hash = excluded.code_hash, code_at = excluded.code_at",
+                    (person, _hash(code), time.time()))
+                return code
+            except aiosqlite.IntegrityError:  # the same code as someone else's: draw again
+                continue
+
+    async def person_of_code(self, raw: str) -> str | None:
+        """The person a (typed) continue code belongs to, if it is valid."""
+        code = normalise_code(raw)
+        if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+            return None
+        row = await self._one("SELECT person, code_at FROM web_people WHERE code_hash = ?", (_hash(code),))
+        if not row or time.time() - row[1] > CODE_LIFETIME:
+            return None
+        return row[0]
