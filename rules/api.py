@@ -62,7 +62,7 @@ def checklist_json(cl: Checklist, ed: Edition, lang: str) -> dict[str, Any]:
         "category": cl.category, "worker_type": cl.worker_type, "reference": cl.reference,
         "title": f"{ed.category_names[cl.category].get(lang)} · {ed.worker_types[cl.worker_type].get(lang)}",
         "items": [{"key": i.key, "status": i.status, "text": i.text(ed, lang),
-                   "condition": i.condition(ed, lang)} for i in cl.items],
+                   "condition": i.condition(ed, lang), "note": i.note(ed, lang)} for i in cl.items],
         "copies_rule": ed.materials.copies_rule.get(lang),
     }
 

@@ -16,7 +16,7 @@ from rules.api import checklist_json, decision_json, facts_for
 from rules.edition import DEFAULT_EDITION, EditionError, load_edition
 from rules.engine import evaluate
 from rules.facts import FactError
-from rules.materials import checklist
+from rules.materials import WorkerTypeError, checklist
 
 EXIT_BAD_INPUT = 2
 
@@ -65,7 +65,12 @@ def cmd_materials(args: argparse.Namespace) -> dict[str, Any]:
     if category is None:
         raise BadInput("category: no primary category can be derived from these facts "
                        "(screen them first, or pass --category)")
-    return checklist_json(checklist(facts, category, args.worker_type, ed), ed, args.lang)
+    try:
+        cl = checklist(facts, category, args.worker_type, ed)
+    except WorkerTypeError as exc:
+        raise BadInput(f"--worker-type {exc.asked}: contradicts hukou {facts.hukou!r}, which makes the "
+                       f"applicant a {exc.derived} (6号 二.4); drop --worker-type or correct hukou") from None
+    return checklist_json(cl, ed, args.lang)
 
 
 def cmd_notice(args: argparse.Namespace) -> dict[str, Any]:
@@ -85,6 +90,8 @@ def render_checklist(data: dict[str, Any]) -> str:
     for n, item in enumerate(data["items"], 1):
         cond = f"[{item['condition']}] " if item["condition"] else ""
         lines.append(f"{n}. {cond}{item['text']}")
+        if item.get("note"):
+            lines.append(f"   ({item['note']})")
     lines.append(f"※ {data['copies_rule']}")
     return "\n".join(lines)
 

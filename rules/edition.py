@@ -106,6 +106,7 @@ class Spellings(_Strict):
 
 class MaterialItem(Text):
     if_: Text | None = Field(default=None, alias="if")
+    note: Text | None = None  # the project's reading about the item, shown apart from its text
 
 
 class ListEntry(_Strict):

@@ -23,7 +23,7 @@ MONEY_FACTS = ("residence_dibao_line", "workplace_dibao_line", "household_annual
 BOOL_FACTS = ("union_member", "labor_relation", "wage_earner_head", "provincial_contract_year",
               "filed_elsewhere", "owns_business", "child_private_or_abroad", "operates_vehicles",
               "cadre", "dibao_certificate", "major_illness", "disease_paralysis",
-              "child_education_hardship", "disaster")
+              "child_education_hardship", "disaster", "spouse_other_unit")
 POSITIVE_MONEY = ("residence_dibao_line", "workplace_dibao_line")
 # Facts that are personal data: encrypted at rest, never logged.
 SENSITIVE_FACTS = frozenset({"id_number", "birth_date", "major_illness", "disease_paralysis",
@@ -76,6 +76,7 @@ class Facts(BaseModel):
     disaster: bool | None = None
     disaster_costs: Decimal | None = None
     marital_status: Literal["unmarried", "married", "divorced", "widowed"] | None = None
+    spouse_other_unit: bool | None = None  # materials only (6号 三(一)1): never screened
 
     @field_validator(*BOOL_FACTS, mode="before")
     @classmethod

@@ -16,6 +16,14 @@ from rules.facts import Facts
 REQUIRED, CONDITIONAL = "required", "conditional"
 
 
+class WorkerTypeError(ValueError):
+    """A worker type asked for that contradicts the hukou (6号 二.4 decides it)."""
+
+    def __init__(self, asked: str, derived: str):
+        super().__init__(f"worker_type {asked!r} contradicts hukou (which makes it {derived!r})")
+        self.asked, self.derived = asked, derived
+
+
 @dataclass(frozen=True)
 class ChecklistItem:
     """One document to bring; ``status`` is required or conditional."""
@@ -31,6 +39,11 @@ class ChecklistItem:
         """When a conditional item applies, in ``lang``."""
         label = ed.materials.items[self.key].if_
         return label.get(lang) if label and self.status == CONDITIONAL else None
+
+    def note(self, ed: Edition, lang: str) -> str | None:
+        """The project's reading about the item (not the policy's words), in ``lang``."""
+        note = ed.materials.items[self.key].note
+        return note.get(lang) if note else None
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,10 @@ def checklist(facts: Facts, category: str, worker_type: str | None = None,
     ed = edition or load_edition()
     if category not in ed.category_order:
         raise ValueError(f"unknown category {category!r}")
-    worker_type = worker_type or ("migrant_worker" if facts.hukou == "rural" else "worker")
+    derived = None if facts.hukou is None else ("migrant_worker" if facts.hukou == "rural" else "worker")
+    if worker_type and derived and worker_type != derived:
+        raise WorkerTypeError(worker_type, derived)
+    worker_type = worker_type or derived or "worker"
     spec = ed.materials.lists["migrant_worker" if worker_type == "migrant_worker" else category]
     items = []
     for entry in spec.items:

@@ -1,4 +1,6 @@
-"""`python -m rules materials` and `python -m rules notice` through the real command line.
+"""`python -m rules materials` and `python -m rules notice`: in-process through
+``rules.cli.main`` (fast), and a few through the real process (``slow``: exit
+status, no traceback, the ``python -m rules`` entry).
 
 Materials lists follow 6号 三(三) item by item; every list ends with the rule that
 copies are checked against the originals (三(三), last paragraph). The notice dates
@@ -6,6 +8,8 @@ follow 三(一)3 (5 working days) and 三(一)5 (entry within 30 working days af
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -24,6 +28,24 @@ GATES = {"union_member": True, "labor_relation": True, "wage_earner_head": True,
 
 
 def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess:
+    """``rules.cli.main(args)`` in this process, as a finished process would report it."""
+    from rules.cli import main
+
+    out, err, old_stdin = io.StringIO(), io.StringIO(), sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = old_stdin
+    return subprocess.CompletedProcess(["rules.cli.main", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_process(args: list[str], stdin: str = "") -> subprocess.CompletedProcess:
+    """The real ``python -m rules`` process."""
     return subprocess.run([sys.executable, "-m", "rules", *args], input=stdin, capture_output=True,
                           text=True, encoding="utf-8", cwd=ROOT, timeout=60)
 
@@ -100,11 +122,11 @@ def test_materials_category_option_overrides_the_primary():
     # 三(三)3(1): ① application ② ID and hukou ③ diagnosis ④ wage statements ⑤ income certificate
     assert cl["category"] == "illness" and cl["reference"] == "6号 三(三)3(1)"
     assert keys(cl) == ["application_short", "id_hukou", "illness_diagnosis", "wage_flow",
-                        "illness_income_proof"]
+                        "illness_income_proof", "spouse_income_proof"]
     cl = materials(EXAMPLE, "--category", "disaster")
     assert cl["reference"] == "6号 三(三)3(2)"
     assert keys(cl) == ["application_short", "id_hukou", "disaster_certificate", "wage_flow",
-                        "disaster_income_proof"]
+                        "disaster_income_proof", "spouse_income_proof"]
 
 
 @pytest.mark.parametrize("category", ["dibao", "marginal", "illness", "disaster"])
@@ -175,11 +197,39 @@ def test_notice_design_example():
                                        "estimated": False}
 
 
+@pytest.mark.slow
 def test_notice_bad_start_exits_2_without_traceback():
-    proc = run(["notice", "--start", "2016-13-01"])
+    proc = run_process(["notice", "--start", "2016-13-01"])
     assert proc.returncode == 2 and proc.stdout == ""
     assert "Traceback" not in proc.stderr and "--start" in proc.stderr
 
 
 def test_notice_bad_start_is_one_stderr_line():
     bad_input(run(["notice", "--start", "2016-13-01"]), "--start")
+
+
+# --- the real process ------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_python_m_rules_prints_the_checklist():
+    proc = run_process(["materials", "--today", "2016-10-15"], EXAMPLE)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0].startswith("低保边缘户") and lines[-1].startswith("※")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("args", "stdin", "name"), [
+    (["materials"], '{"household_size": 0}', "household_size"),
+    (["materials", "--category", "dibao", "--worker-type", "worker"], '{"hukou": "rural"}', "hukou"),
+    (["screen"], "not json", "input"),
+])
+def test_the_process_exits_2_with_one_line_and_no_traceback(args, stdin, name):
+    bad_input(run_process(args, stdin), name)
+
+
+def test_in_process_runs_match_the_process():
+    """The fast in-process runner reports what the process would (same main)."""
+    proc = run(["notice", "--start", "2016-09-29"])
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert json.loads(proc.stdout)["notice_end"] == "2016-10-10"
