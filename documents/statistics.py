@@ -160,6 +160,8 @@ def statistics_xlsx(records: Iterable[HouseholdRecord], edition: Edition, *, as_
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
+    ws.page_setup.paperSize, ws.page_setup.fitToWidth = ws.PAPERSIZE_A4, 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     for col, width in zip("ABC", (22, 44, 12)):
         ws.column_dimensions[col].width = width
 

@@ -39,11 +39,12 @@ def t(section: str, key: str, lang: str = "zh_CN", **values: Any) -> str:
 
 
 def field_label(name: str, lang: str = "zh_CN", edition: Edition | None = None, *, star: bool = False) -> str:
-    """A form field's label; ``star`` marks it * when the edition requires it (附件1)."""
+    """A form field's label; ``star`` marks it * when the edition requires it (附件1: the
+    applicant's and staff's required fields, and the first of each one-of group)."""
     label = t("fields", name, lang)
     if star and edition is not None:
         req = edition.form.required
-        if name in set(req.applicant) | set(req.staff):
+        if name in set(req.applicant) | set(req.staff) | {group[0] for group in req.one_of}:
             return "*" + label
     return label
 

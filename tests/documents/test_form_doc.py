@@ -81,6 +81,7 @@ def test_header_ticks_the_worker_type_and_shows_the_contract(rendered):
 def test_computed_household_figures(rendered):
     # 12 × 1650.50 + 1200 = 21006.00 for 3 people: 583.50 a month per head
     assert "21006.00" in rendered and "583.50" in rendered
+    assert "*手机号码13907910042" in rendered  # starred on the paper form (one of mobile, other contact)
 
 
 def test_unticked_options_are_empty_boxes(rendered):
