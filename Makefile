@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(PY) bench/rules_bench.py
 	$(PY) bench/workdays_estimate_accuracy.py
 	$(PY) bench/bot_bench.py
+	$(PY) bench/web_bench.py
 
 catalogs: $(STAMP)
 	$(PY) -m locales.tools check

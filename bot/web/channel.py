@@ -1,6 +1,7 @@
 """The web channel's parts, opened and closed together: the assistant (as every
-channel opens it), the web store next to the database, the rate limits and the
-notices waiting to be shown (per browser session, in memory)."""
+channel opens it), the web store next to the database, the outbox sender for
+'web:' people, the rate limits and the notices waiting to be shown (per browser
+session, in memory)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +10,7 @@ from typing import Any
 
 from storage import DataCipher
 
+from bot.outbox import OutboxSender
 from bot.settings import Settings
 from bot.web.chat import WebChat
 from bot.web.guard import Limits, RateLimit
@@ -28,6 +30,8 @@ class WebChannel:
         self.code_tries = RateLimit(limits.code_rate, limits.code_burst)
         self.code_tries_all = RateLimit(limits.code_global_rate, limits.code_global_burst)
         self.notices: dict[str, str] = {}
+        self.sender = OutboxSender(assistant.db, "web", self.chat.deliver)
+        assistant.on_outgoing = self.sender.wake  # after a step that queued messages is committed
 
     @classmethod
     async def open(cls, settings: Settings, *, today: Callable[[], dt.date] | None = None,
@@ -40,8 +44,11 @@ class WebChannel:
         except BaseException:
             await assistant.db.close()
             raise
-        return cls(settings, assistant, store, limits)
+        channel = cls(settings, assistant, store, limits)
+        channel.sender.start()
+        return channel
 
     async def close(self) -> None:
+        await self.sender.stop()
         await self.store.close()
         await self.assistant.db.close()

@@ -11,6 +11,7 @@ import weakref
 from typing import Any
 
 from bot.logsafe import safe_trace
+from bot.outbox import Rejected, render_payload
 from dialogs.render import Rendered
 from dialogs.types import Input
 from locales import translator
@@ -92,3 +93,17 @@ class WebChat:
             await self.store.save_chat(person, chat)
             await self.store.step_done(step_id)
             return notice
+
+    async def deliver(self, recipient: str, payload: dict[str, Any]) -> None:
+        """The outbox's deliver for 'web:' keys (a message from someone else's step, a
+        reminder): added to the person's conversation, shown at their next visit or step."""
+        try:
+            person = recipient.partition(":")[2]
+            text = render_payload(payload, await self.language(person))
+        except Exception as exc:  # a payload that never becomes showable
+            raise Rejected(type(exc).__name__) from exc
+        async with self.lock(person):
+            chat = await self.store.chat(person)
+            chat.history.append({"who": "bot", "text": text})
+            del chat.history[:-HISTORY]
+            await self.store.save_chat(person, chat)

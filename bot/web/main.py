@@ -7,6 +7,8 @@ carry an invite code, and nothing personal goes to the logs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import socket
 from collections.abc import Mapping
 
@@ -32,6 +34,26 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, stopped by our SIGTERM/SIGINT handlers: uvicorn's own would
+    re-raise the signal after its shutdown and end the process before the database
+    and the outbox sender are closed."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+
+    def stop(self) -> None:
+        self.should_exit = True
+
+
 def address(host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else (f"[{host}]" if ":" in host else host)
     return f"http://{shown}:{port}/"
@@ -41,7 +63,7 @@ async def serve_web(env: Mapping[str, str], *, announce=print) -> int:
     settings = load_settings(env, need_token=False)
     sock = bind(settings.web_listen, settings.web_port)
     channel = await WebChannel.open(settings)
-    server = uvicorn.Server(uvicorn.Config(build_app(channel), lifespan="off", log_level="warning",
+    server = Server(uvicorn.Config(build_app(channel), lifespan="off", log_level="warning",
                                           access_log=False, server_header=False, proxy_headers=False))
     try:
         serving = asyncio.create_task(server.serve(sockets=[sock]))

@@ -2,6 +2,7 @@
 deep links, /back, resume after a restart and on a second device."""
 from __future__ import annotations
 
+import asyncio
 import re
 
 from bot.web.app import build_app
@@ -148,3 +149,20 @@ async def test_stale_button_is_a_notice_not_an_answer(client):
     await user.submit(type(old)(old.action, fresh))
     assert user.page.notice == t("zh_CN", "nav.stale")
     assert len(user.page.messages) == count
+
+
+async def test_a_message_from_someone_elses_step_reaches_the_web_page(client, channel):
+    from dialogs.types import Msg, Reply, reply_to_json
+
+    user = WebUser(client)
+    await user.open()
+    person = next(iter(await channel.store._conn.execute_fetchall("SELECT person FROM web_sessions")))[0]
+    async with channel.assistant.db.transaction() as tx:  # as a reviewer's step queues it
+        await tx.outbox.add(f"web:{person}", reply_to_json(Reply((Msg("nav.stale"),))))
+    channel.sender.wake()
+    for _ in range(100):
+        page = await user.open()
+        if page.bot_texts[-1] == t("zh_CN", "nav.stale"):
+            break
+        await asyncio.sleep(0.05)
+    assert page.bot_texts[-1] == t("zh_CN", "nav.stale")
