@@ -137,6 +137,9 @@ async def test_deep_links(client):
     assert not any(x.startswith(t("zh_CN", "menu.welcome")) for x in user.page.bot_texts)  # straight to the checklist
     r = await client.get("/?start=<script>")  # not a payload: just the page
     assert r.status_code == 200
+    r = await client.get("/?start=inv-Ab3_x9")  # an invite code goes to the dialogs as /start does
+    assert r.status_code == 303
+    assert (await user.open()).answers
 
 
 async def test_stale_button_is_a_notice_not_an_answer(client):
