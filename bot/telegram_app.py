@@ -132,12 +132,14 @@ async def describe_bot(app: Application) -> None:
     """Sets the command menu, description and short description in both languages
     (each call retried like a send; the menu is not worth failing the start for)."""
     bot = app.bot
+    documents = app.bot_data["assistant"].edition.documents  # the policy documents, named as data
 
     async def describe(code: str | None, t) -> None:
         commands = [BotCommand(c, t(f"cmd.{c}")) for c in COMMANDS]
         await with_retries(lambda: bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                                        language_code=code), "setMyCommands")
-        await with_retries(lambda: bot.set_my_description(t("bot.description"), language_code=code),
+        await with_retries(lambda: bot.set_my_description(t("bot.description", documents=documents.get(t.lang)),
+                                                       language_code=code),
                            "setMyDescription")
         await with_retries(lambda: bot.set_my_short_description(t("bot.short_description"), language_code=code),
                            "setMyShortDescription")

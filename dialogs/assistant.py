@@ -63,6 +63,7 @@ class Assistant:
                     return []
                 return [render(reply_from_json(r), state.lang) for r in state.outbox]
             state.edition = state.edition or self.edition.edition
+            await tx.outbox.mark_reachable(user_key)  # someone who writes has unblocked the bot
             roles = user.roles | ({"admin"} if user_key in self.admin_keys else frozenset())
             ctx = Context(self.edition_of(state), self.today(), frozenset(roles))
             replies, outgoing = step(state, inp, ctx)

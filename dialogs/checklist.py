@@ -65,9 +65,15 @@ def _conditions(turn: Turn) -> list[str]:
     return facts
 
 
+def _applies(turn: Turn, fact: str) -> bool:
+    """Whether a condition applies given the picks so far (the spouse's unit only if married)."""
+    answers = turn.state(ChecklistState).answers
+    return all(answers.get(f) == want for f, want in (turn.ctx.edition.facts[fact].applies_when or {}).items())
+
+
 def _ask_next(turn: Turn) -> Replies:
     cl = turn.state(ChecklistState)
-    pending = [f for f in _conditions(turn) if f not in cl.answers and f not in cl.skipped]
+    pending = [f for f in _conditions(turn) if f not in cl.answers and f not in cl.skipped and _applies(turn, f)]
     if not pending:
         return show_list(turn)
     cl.asking = pending[0]

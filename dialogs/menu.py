@@ -11,7 +11,7 @@ stateDiagram-v2
 from __future__ import annotations
 
 from dialogs.flow import Flow, Replies, Turn
-from dialogs.types import Choice, Msg, Pick, Reply, Text
+from dialogs.types import Choice, Label, Msg, Pick, Reply, Text
 
 ITEMS = (("screen", "btn.screen"), ("materials", "btn.materials"), ("language", "btn.language"),
          ("help", "btn.help"))
@@ -20,7 +20,8 @@ ITEMS = (("screen", "btn.screen"), ("materials", "btn.materials"), ("language", 
 def show(turn: Turn) -> Replies:
     """The main menu."""
     turn.open(FLOW.name)
-    return [turn.ask((Msg("menu.welcome"),), (Choice(Pick("menu", v), Msg(m)) for v, m in ITEMS))]
+    welcome = Msg("menu.welcome", {"documents": Label.of(turn.ctx.edition.documents)})
+    return [turn.ask((welcome,), (Choice(Pick("menu", v), Msg(m)) for v, m in ITEMS))]
 
 
 def on_text(turn: Turn, text: Text) -> Replies:

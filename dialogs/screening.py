@@ -145,8 +145,9 @@ def go_back(turn: Turn) -> Replies:
 def why(turn: Turn) -> Replies:
     """Says which clause the current question comes from, then asks again."""
     fact = turn.state(ScreenState).asking
-    clause = turn.ctx.edition.facts[fact].clause
-    return [Reply((Msg(f"why.{fact}", {"clause": clause}),))] + reask(turn)
+    ed = turn.ctx.edition
+    params = {"clause": ed.facts[fact].clause, "limit": ed.exclusions.homes_owned_at_least}
+    return [Reply((Msg(f"why.{fact}", params),))] + reask(turn)
 
 
 def dont_know(turn: Turn) -> Replies:
@@ -154,7 +155,8 @@ def dont_know(turn: Turn) -> Replies:
     screen = turn.state(ScreenState)
     screen.idk = True
     choices = (Choice(Pick("nav", "continue"), Msg("btn.continue")), Choice(Pick("nav", "clerk"), Msg("btn.clerk")))
-    return [turn.ask((Msg(f"idk.{screen.asking}"),), choices)]
+    fact = screen.asking
+    return [turn.ask((Msg(f"idk.{fact}"),), choices)]
 
 
 def hand_to_clerk(turn: Turn) -> Replies:

@@ -399,6 +399,7 @@ FAMILIES: dict[str, Callable[[], Iterable[Any]]] = {
     "hint.{fact}": lambda: _facts_of_kind("date") + list(FACTS_WITH_OWN_HINT),
     "hint.{spec.kind}": _hinted_kinds,
     "choice.{fact}.{value}": _choices, "choice.{fact}.{v}": _choices,
+    "choice.count.{n}": lambda: range(_edition().exclusions.homes_owned_at_least),
     "checklist.ask.{cl.asking}": _checklist_conditions,
     "err.{kind}.{exc.code}": _error_codes,
     "err.fact.{exc.code}": _fact_codes,

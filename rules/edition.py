@@ -136,6 +136,7 @@ class Edition(_Strict):
     edition: str
     title: Text
     source: str
+    documents: Text
     published: dt.date
     parameters: dict[str, Parameter]
     localities: Localities

@@ -30,6 +30,8 @@ ENGLISH = ["/lang en", "/screen", "yes", "1", "yes", "no", "1", "no", "2", "no",
 
 
 def t(msgid: str, lang: str = "zh_CN", **params: object) -> str:
+    if "{documents}" in translator(lang).gettext(msgid):  # sentences name the edition's documents
+        params = {"documents": load_edition().documents.get(lang)} | params
     return translator(lang)(msgid, **params)
 
 

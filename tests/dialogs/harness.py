@@ -130,9 +130,25 @@ class Person:
         return "\n".join(self.transcript[-last:])
 
 
+def edition_params(lang: str) -> dict[str, str]:
+    """The edition's names and limits that sentences take as parameters."""
+    from rules import load_edition
+
+    ed = load_edition()
+    return {"documents": ed.documents.get(lang), "limit": ed.exclusions.homes_owned_at_least}
+
+
 def msg(msgid: str, lang: str = "zh_CN", **params: Any) -> str:
-    """A catalog sentence, to compare with what the assistant said."""
-    return translator(lang)(msgid, **params)
+    """A catalog sentence, to compare with what the assistant said (the edition's
+    document names filled in where the sentence names them)."""
+    t = translator(lang)
+    named = {k: v for k, v in edition_params(lang).items() if "{" + k + "}" in t.gettext(msgid)}
+    if params:
+        return t(msgid, **(named | params))
+    text = t.gettext(msgid)  # other placeholders stay as they are (tests compare the fixed part)
+    for k, v in named.items():
+        text = text.replace("{" + k + "}", t.value(v))
+    return text
 
 
 def msg_head(msgid: str, lang: str = "zh_CN") -> str:

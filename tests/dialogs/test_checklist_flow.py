@@ -14,9 +14,9 @@ from rules import checklist, load_edition, read_facts
 ED = load_edition()
 CATEGORIES = ED.category_order
 WORKER_TYPES = list(ED.worker_types)
-CONDITIONS = ("marital_status", "major_illness", "disaster", "child_education_hardship")
+CONDITIONS = ("marital_status", "major_illness", "disaster", "child_education_hardship", "spouse_other_unit")
 PICKS = {"marital_status": "divorced", "major_illness": True, "disaster": False,
-         "child_education_hardship": True}
+         "child_education_hardship": True, "spouse_other_unit": True}
 
 
 def condition_asked(p: Person, lang: str) -> str | None:
@@ -58,8 +58,9 @@ async def pick(p: Person, category: str, worker_type: str, lang: str,
     return given, asked
 
 
-def needed_conditions(category: str, worker_type: str) -> set[str]:
-    """The facts the list's conditional items depend on (from the edition data)."""
+def needed_conditions(category: str, worker_type: str, given: dict[str, Any]) -> set[str]:
+    """The facts the list's conditional items depend on (from the edition data), those
+    that apply given the picks (the spouse's unit only for a married applicant)."""
     spec = ED.materials.lists["migrant_worker" if worker_type == "migrant_worker" else category]
     facts = set()
     for entry in spec.items:
@@ -67,7 +68,8 @@ def needed_conditions(category: str, worker_type: str) -> set[str]:
             if "primary" in alt and category not in alt["primary"]:
                 continue
             facts |= {f for f in alt if f != "primary"}
-    return facts
+    return {f for f in facts
+            if all(given.get(k) == v for k, v in (ED.facts[f].applies_when or {}).items())}
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
@@ -77,7 +79,7 @@ async def test_the_list_is_the_rules_list_for_the_same_picks(open_assistant, cat
                                                              worker_type: str, lang: str) -> None:
     clerk = Person(await open_assistant(language=lang), "tg:5005")
     given, asked = await pick(clerk, category, worker_type, lang, PICKS, typed=lang == "en")
-    assert set(asked) == needed_conditions(category, worker_type), "asks only what changes the list"
+    assert set(asked) == needed_conditions(category, worker_type, given), "asks only what changes the list"
     expected = checklist(read_facts(given), category, worker_type, ED)
     items = assert_checklist(clerk.text, expected, lang, f"{category}/{worker_type}")
     proof = ED.materials.items["marital_proof"].get(lang)
@@ -93,7 +95,7 @@ async def test_skipping_leaves_the_items_conditional(open_assistant, category: s
                                                     lang: str) -> None:
     clerk = Person(await open_assistant(language=lang), "tg:5005")
     given, asked = await pick(clerk, category, worker_type, lang, None)
-    assert given == {} and set(asked) == needed_conditions(category, worker_type)
+    assert given == {} and set(asked) == needed_conditions(category, worker_type, given)
     expected = checklist(read_facts({}), category, worker_type, ED)
     assert any(i.status == "conditional" for i in expected.items)
     items = assert_checklist(clerk.text, expected, lang, f"{category}/{worker_type} skipped")
@@ -105,7 +107,7 @@ async def test_skipping_leaves_the_items_conditional(open_assistant, category: s
 @pytest.mark.parametrize(("status", "has_proof"), [("divorced", True), ("widowed", True),
                                                    ("married", False), ("unmarried", False)])
 async def test_marital_status_decides_the_proof(person: Person, status: str, has_proof: bool) -> None:
-    given, _ = await pick(person, "illness", "worker", "zh_CN", {"marital_status": status})
+    given, _ = await pick(person, "illness", "worker", "zh_CN", {"marital_status": status, "spouse_other_unit": False})
     expected = checklist(read_facts(given), "illness", "worker", ED)
     items = assert_checklist(person.text, expected, "zh_CN")
     proof = ED.materials.items["marital_proof"].zh_CN
@@ -149,9 +151,9 @@ async def test_another_checklist_and_back_to_screening(person: Person) -> None:
     assert msg("checklist.ask_category") in person.text
     await person.press("cat:dibao")
     await person.press("wt:migrant_worker")
-    await pick(person, "dibao", "migrant_worker", "zh_CN", PICKS)
-    assert_checklist(person.text, checklist(read_facts({"marital_status": "divorced"}), "dibao",
-                                            "migrant_worker", ED), "zh_CN")
+    given, _ = await pick(person, "dibao", "migrant_worker", "zh_CN", PICKS)
+    assert given["marital_status"] == "divorced"
+    assert_checklist(person.text, checklist(read_facts(given), "dibao", "migrant_worker", ED), "zh_CN")
     await person.press("menu:screen")
     assert person.asks == "union_member"
 

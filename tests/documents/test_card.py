@@ -3,7 +3,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import docx_text, pdf_text
+from doc_readers import docx_text, pdf_text
 
 from documents.card import CardMember, ContactCard, card_docx, card_from_form, card_pdf
 

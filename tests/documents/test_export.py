@@ -4,7 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from conftest import full_form
+from doc_readers import full_form
 from openpyxl import load_workbook
 
 from documents.export import ExportRecord, household_headers, member_headers, records_xlsx, write_records_xlsx

@@ -3,7 +3,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import docx_text, full_form, pdf_text
+from doc_readers import docx_text, full_form, pdf_text
 
 from documents.form_doc import FormDocument, registration_form_docx, registration_form_layout, registration_form_pdf
 from documents.layout import text_of

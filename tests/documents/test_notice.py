@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import docx_text, full_form, pdf_text
+from doc_readers import docx_text, full_form, pdf_text
 from pydantic import ValidationError
 
 from documents.notice import NoticeHousehold, PublicNotice, notice_docx, notice_household, notice_pdf

@@ -3,7 +3,7 @@ and the package stays below the channels (no storage, Telegram or dialogs)."""
 import subprocess
 import sys
 
-from conftest import docx_text, pdf_text
+from doc_readers import docx_text, pdf_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

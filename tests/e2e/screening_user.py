@@ -25,7 +25,9 @@ TYPED_BOOL = {"zh_CN": ("是", "否"), "en": ("yes", "no")}
 
 
 def t(lang: str, msgid: str, **params: Any) -> str:
-    """A catalog sentence in ``lang``."""
+    """A catalog sentence in ``lang`` (the edition's document names filled in)."""
+    if "{documents}" in translator(lang).gettext(msgid):
+        params = {"documents": ED.documents.get(lang)} | params
     return translator(lang)(msgid, **params)
 
 
