@@ -44,18 +44,13 @@ def question(fact: str, ed: Edition, seq: int, *, left: int | None, current: Any
         diseases = tuple(Label.of(d) for d in ed.major_diseases.items)
         lines.append(Msg("ask.disease_list", {"list": diseases}))
     if spec.kind in EXAMPLES:
-        lines.append(Msg(f"hint.{fact}" if _accepts_other_facts(fact, ed) else f"hint.{spec.kind}"))
+        lines.append(Msg(f"hint.{fact}" if spec.own_hint else f"hint.{spec.kind}"))
     if current is not None:
         lines.append(Msg("ask.current", {"answer": display_answer(fact, current, ed)}))
     if left:
         lines.append(Msg("progress.left", {"n": left}))
     nav_choices = [Choice(Pick("nav", v), Msg(m)) for v, m in NAV] if nav else []
     return Reply(tuple(lines), tuple(choices_for(fact, ed) + nav_choices), seq, spec.kind, fact)
-
-
-def _accepts_other_facts(fact: str, ed: Edition) -> bool:
-    """Whether another fact may be typed at this question (an ID at the birth date)."""
-    return any(fact in (spec.accepted_at or ()) for spec in ed.facts.values())
 
 
 def _spellings(fact: str, ed: Edition) -> dict[str, list[str]]:

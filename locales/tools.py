@@ -14,7 +14,7 @@ The ids come from three places:
   (tables such as ``MARKS = {"pass": "mark.pass"}``, ``"ans.yes" if v else "ans.no"``);
 * f-string families (``Msg(f"ask.{fact}")``), each expanded by :data:`FAMILIES`
   over what it can take: the edition's facts, the codes the parsers can raise for
-  a kind of answer, the rules' details as the engine reports them, the commands...
+  a kind of answer, the detail codes the rules declare, the commands...
   A family the tool does not know how to expand is itself a problem, so a new one
   cannot slip through;
 * nothing else: an id built any other way is not checked (keep ids literal).
@@ -28,19 +28,14 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
-import datetime as dt
 import io
-import itertools
 import re
 import string
 import sys
-import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from babel.messages.catalog import Catalog
@@ -201,9 +196,6 @@ DECLARED_CODES = ("rules/parse.py", "PARSER_CODES")
 # (the rest are type errors a parsed answer cannot produce); checked to exist in rules/facts.py.
 DIALOG_FACT_CODES = ("money.not_positive", "dibao_line.too_low", "dibao_line.too_high",
                      "contradicts_id_number")
-# Facts whose question has its own hint (hint.<fact>) instead of its kind's (hint.<kind>).
-FACTS_WITH_OWN_HINT = ("residence_dibao_line", "workplace_dibao_line")
-
 
 @lru_cache(maxsize=1)
 def parser_codes() -> dict[str, frozenset[str]]:
@@ -285,110 +277,18 @@ class FamilyError(Exception):
 
 # ---- the engine's details, by running it --------------------------------------------------
 
-def _domains() -> dict[str, list[Any]]:
-    """A few values per fact that reach every branch: the age cut-offs and the
-    income limits exactly, either side, and every enumeration."""
-    from rules.facts import Facts
-
-    ed = _edition()
-    cut = ed.age_cutoffs
-    limits = {12 * s * loc.dibao_line * ed.multiplier for loc in ed.localities.items.values() for s in (1, 3)}
-    money = [None, Decimal(0), Decimal(500), Decimal(30000), Decimal(200000), *sorted(limits)]
-    places = [None, "other", next(iter(ed.localities.items))]
-    domains: dict[str, list[Any]] = {}
-    for name, field in Facts.model_fields.items():
-        args = typing.get_args(field.annotation)
-        literal = [a for a in args if typing.get_origin(a) is typing.Literal]
-        if name == "id_number":
-            domains[name] = [None]  # it only derives sex and birth date
-        elif bool in args:
-            domains[name] = [None, True, False]
-        elif int in args:
-            domains[name] = [None, 1, 3] if name == "household_size" else [None, 0, 1, 2]
-        elif Decimal in args:
-            domains[name] = money if "income" in name or "cost" in name or "pocket" in name else [None, Decimal(500)]
-        elif dt.date in args:
-            domains[name] = [None] + [d + dt.timedelta(days=k) for d in (cut.male, cut.female_cadre, cut.female)
-                                      for k in (-1, 0)]
-        elif literal:
-            domains[name] = [None, *typing.get_args(literal[0])]
-        else:
-            domains[name] = places
-    return domains
-
-
-class _Recorder:
-    """A stand-in for Facts that notes which facts a condition reads."""
-
-    def __init__(self, values: dict[str, Any], seen: set[str]):
-        self._values, self._seen = values, seen
-
-    def __getattr__(self, name: str) -> Any:
-        self._seen.add(name)
-        return self._values[name]
-
-
-def _assignments(names: list[str], domains: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
-    for values in itertools.product(*(domains[n] for n in names)):
-        yield dict(zip(names, values, strict=True))
-
-
-@lru_cache(maxsize=1)
-def engine_outputs() -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
-    """Every (rule, detail) the engine reports as pass or fail, and every (fact,
-    relation) of its flips, found by running it over the branch values of the facts
-    each condition reads."""
-    import random
-
-    from rules.conditions import CATEGORY_CONDITIONS, FAIL, GATES, PASS
-    from rules.engine import evaluate
-    from rules.facts import Facts
-
-    ed, domains = _edition(), _domains()
-    nothing = dict.fromkeys(Facts.model_fields)
-
-    def blank(**values: Any) -> Any:  # a Facts stand-in: the rules only read attributes
-        return SimpleNamespace(**(nothing | values))
-
-    conditions = {**GATES, **CATEGORY_CONDITIONS}
-    rng = random.Random(2016)
-    reads: dict[str, list[str]] = {}
-    for name, cond in conditions.items():  # which facts each condition looks at
-        seen: set[str] = set()
-        for _ in range(300):
-            cond(_Recorder({k: rng.choice(v) for k, v in domains.items()}, seen), ed)
-        reads[name] = sorted(seen)
-    details: set[tuple[str, str]] = set()
-    passing: dict[str, dict[str, Any]] = {}
-    failing: dict[str, dict[str, Any]] = {}
-    for name, cond in conditions.items():
-        for values in _assignments(reads[name], domains):
-            out = cond(blank(**values), ed)
-            if out.status in (PASS, FAIL):
-                details.add((name, out.detail))
-                (passing if out.status == PASS else failing).setdefault(name, values)
-    # flips need whole decisions: every gate passing (or one failing), the earlier
-    # categories failing, and one category's facts varied
-    flips: set[tuple[str, str]] = set()
-    pass_base = {k: v for g in GATES for k, v in passing.get(g, {}).items()}
-    fail_base = {k: v for k, v in failing.get(next(iter(GATES)), {}).items()}
-    order = list(CATEGORY_CONDITIONS)
-    known = {k: [v for v in values if v is not None] or [None] for k, values in domains.items()}
-    for base in (pass_base, fail_base):
-        for i, name in enumerate(order):
-            earlier = {k: v for c in order[:i] for k, v in failing.get(c, {}).items()}
-            for values in _assignments(reads[name], known):
-                decision = evaluate(blank(**(base | earlier | values)), ed)
-                flips |= {(f.fact, f.relation) for f in decision.flips}
-    return frozenset(details), frozenset(flips)
-
-
 def _reasons() -> list[tuple[str, str]]:
-    return sorted(engine_outputs()[0])
+    """The (rule, detail) codes the conditions declare (rules.conditions.declared_details)."""
+    from rules.conditions import declared_details
+
+    return sorted((rule, d) for rule, details in declared_details(_edition()).items() for d in details)
 
 
 def _flips() -> list[tuple[str, str]]:
-    return sorted(engine_outputs()[1])
+    """The (fact, relation) pairs the engine declares for its flips."""
+    from rules.engine import DECLARED_FLIPS
+
+    return sorted(DECLARED_FLIPS)
 
 
 # template (as written in the code) -> the values of its placeholders
@@ -396,7 +296,7 @@ FAMILIES: dict[str, Callable[[], Iterable[Any]]] = {
     "ask.{fact}": _facts, "fact.{fact}": _facts, "why.{fact}": _facts, "idk.{fact}": _facts,
     "fact.{f}": _facts, "fact.{r}": _facts,
     # the birth date has its own hint (it takes an ID too), the monthly lines a monthly example
-    "hint.{fact}": lambda: _facts_of_kind("date") + list(FACTS_WITH_OWN_HINT),
+    "hint.{fact}": lambda: [f for f, spec in _edition().facts.items() if spec.own_hint],
     "hint.{spec.kind}": _hinted_kinds,
     "choice.{fact}.{value}": _choices, "choice.{fact}.{v}": _choices,
     "choice.count.{n}": lambda: range(_edition().exclusions.homes_owned_at_least),

@@ -187,6 +187,25 @@ def condition_disaster(facts: Facts, ed: Edition, reading: str = LITERAL) -> Out
     return _both(hit, income_test(facts, ed, "workplace", "disaster_costs", reading), "no_disaster")
 
 
+_INCOME = ("income_within_line", "adjusted_income_within_line", "income_above_line")
+
+
+def declared_details(ed: Edition) -> dict[str, frozenset[str]]:
+    """Every detail code each condition can report as pass or fail (the catalogs hold
+    one sentence per code; a test proves the conditions return nothing else)."""
+    return {
+        "scope": frozenset({"all_true", "not_member", "no_labor_relation", "not_wage_earner_head"}),
+        "exclusions": frozenset({"none_apply", "homes_owned", *ed.exclusions.flags}),
+        "one_household": frozenset({"not_filed", "filed_elsewhere"}),
+        "age": frozenset({"born_after_cutoff", "born_before_cutoff"}),
+        "migrant": frozenset({"urban", "rural_contract", "rural_no_contract"}),
+        "dibao": frozenset({"certificate", "no_certificate"}),
+        "marginal": frozenset({"income_within_line", "income_above_line", "no_qualifying_reason"}),
+        "illness": frozenset({*_INCOME, "no_major_illness"}),
+        "disaster": frozenset({*_INCOME, "no_disaster"}),
+    }
+
+
 GATES = {"scope": condition_scope, "exclusions": condition_exclusions,
          "one_household": condition_one_household, "age": condition_age,
          "migrant": condition_migrant}

@@ -90,6 +90,8 @@ class FactSpec(_Strict):
     answers: list[str] | None = None
     # ... and the questions at which typing it is accepted (an ID at the birth-date question)
     accepted_at: list[str] | None = None
+    # the question has a hint of its own (a monthly line's example), not its kind's
+    own_hint: bool = False
 
 
 class Spellings(_Strict):

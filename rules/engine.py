@@ -65,6 +65,9 @@ class Note:
 
 ALTERNATIVE_READING, COSTS_EXCEED_INCOME = "alternative_reading", "costs_exceed_income"
 COSTS = {"illness": "medical_out_of_pocket", "disaster": "disaster_costs"}
+# Every (fact, relation) a flip can name: the income at most / above a limit, a cost at least.
+DECLARED_FLIPS = frozenset({("household_annual_income", "at_most"), ("household_annual_income", "above"),
+                            *((cost, "at_least") for cost in COSTS.values())})
 
 
 @dataclass(frozen=True)

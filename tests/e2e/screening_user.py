@@ -84,7 +84,8 @@ def button_label(fact: str, value: Any, lang: str) -> str | None:
             return t(lang, "choice.locality.other")
         return ED.localities.items[value].name.get(lang)
     if kind == "count":
-        return t(lang, f"choice.count.{min(int(value), 2)}" + ("plus" if int(value) >= 2 else ""))
+        limit = ED.exclusions.homes_owned_at_least
+        return t(lang, "choice.count.plus", n=limit) if int(value) >= limit else t(lang, f"choice.count.{value}")
     return None
 
 
