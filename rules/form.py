@@ -16,6 +16,7 @@ from rules.edition import Edition, load_edition
 from rules.form_checks import (APPLICANT_FIELDS, MEMBER_FIELDS, FormError, FormIssue, choice_list_issues,
                                contract_band, contract_issues, enumeration, format_issues, is_empty,
                                validate_field)
+from rules.form_consistency import consistency_issues
 from rules.idcard import IdNumber, parse_id_number
 from rules.parse import ParseError
 
@@ -49,6 +50,7 @@ class RegistrationForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     worker_type: str | None = None
+    has_contract: bool | None = None  # a migrant worker without a labour contract can still apply
     contract_signed_on: dt.date | None = None
     contract_months: int | None = None
     contract_band: str | None = None
@@ -220,7 +222,7 @@ def _required(form: RegistrationForm, edition: Edition, stage: str) -> list[Form
     """Starred fields, one of each one_of group, and the conditional ones (填表说明 1, 20)."""
     req = edition.form.required
     names = list(req.applicant) + (list(req.staff) if stage == "file" else [])
-    if form.worker_type == "migrant_worker":
+    if form.worker_type == "migrant_worker" and form.has_contract is not False:
         names += [n for n in req.migrant if not (n == "contract_band" and form.contract_months)]
     if form.relief_target:
         names += req.relief_target
@@ -238,6 +240,7 @@ def check_form(form: RegistrationForm, *, today: dt.date, edition: Edition,
     spec, form_date = edition.form, form.filled_on or today
     found = _required(form, edition, stage) + format_issues(form, today, edition)
     found += contract_issues(form, form_date, edition) + _choice_issues("", form, APPLICANT_FIELDS, edition)
+    found += consistency_issues(form)
     seen: dict[str, str] = {}
     found += _person("", form, today, seen)
     if len(form.members) > spec.limit("members_max"):

@@ -18,7 +18,7 @@ from rules.parse import ParseError, normalise, parse_count, parse_date, parse_mo
 
 # Field name -> kind; "choice:<enumeration>" and "choices:<enumeration>" name the list.
 APPLICANT_FIELDS = {
-    "worker_type": "worker_type", "contract_signed_on": "date", "contract_months": "months",
+    "worker_type": "worker_type", "has_contract": "bool", "contract_signed_on": "date", "contract_months": "months",
     "contract_band": "band", "worker_number": "text", "hardship_category": "choice:hardship_category",
     "name": "text", "ethnicity": "text", "sex": "choice:sex", "political_status": "choice:political_status",
     "id_number": "id", "birth_date": "date", "health_status": "choice:health_status",

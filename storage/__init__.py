@@ -2,11 +2,13 @@
 from storage.crypto import DataCipher
 from storage.db import Database, Pruned, Tx
 from storage.errors import ConflictError, StorageError
+from storage.repos.drafts import ConsentRecord, StoredDraft
 from storage.models import ROLES, AuditEntry, DialogSession, OutboxMessage, User, channel_of, user_key
 
 __all__ = [
     "ROLES",
     "AuditEntry",
+    "ConsentRecord",
     "ConflictError",
     "DataCipher",
     "Database",
@@ -14,6 +16,7 @@ __all__ = [
     "OutboxMessage",
     "Pruned",
     "StorageError",
+    "StoredDraft",
     "Tx",
     "User",
     "channel_of",

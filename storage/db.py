@@ -31,6 +31,7 @@ from storage.crypto import DataCipher
 from storage.errors import StorageError
 from storage.migrations import migrate, refuse_newer, user_version
 from storage.repos import AuditRepo, OutboxRepo, SessionRepo, UpdateRepo, UserRepo
+from storage.repos.drafts import ConsentRepo, DraftRepo
 from storage.repos.base import Row
 from storage.times import Clock, utc_now
 
@@ -80,7 +81,7 @@ class Tx:
     connection they use) and ``conn`` (the raw SQLite connection, for migrations and
     tests only)."""
 
-    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox")
+    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox", "drafts", "consents")
 
     def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock) -> None:
         self.conn = conn
@@ -90,6 +91,8 @@ class Tx:
         self.updates = UpdateRepo(sql, clock)
         self.audit = AuditRepo(sql, cipher)
         self.outbox = OutboxRepo(sql, cipher, clock)
+        self.drafts = DraftRepo(sql, cipher, clock)
+        self.consents = ConsentRepo(sql, clock)
 
 
 class Database:

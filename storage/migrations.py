@@ -110,7 +110,41 @@ MIGRATIONS: tuple[Migration, ...] = (
     """),
     # Reserved while three parts are built side by side; each fills its own before it ships.
     Migration(3, "update inbox (raw updates confirmed at once, handled from here)", ""),
-    Migration(4, "drafts of the registration form, consent records", ""),
+    Migration(4, "drafts of the registration form, consent records", """
+        -- content is AES-GCM ciphertext (aad 'draft:' || reference); the statuses are
+        -- those of rules/lifecycle.py, which alone decides which may follow which
+        CREATE TABLE drafts (
+            reference     TEXT PRIMARY KEY,
+            status        TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'under_review',
+                              'home_visited', 'approved', 'in_public_notice', 'filed', 'entered',
+                              'returned', 'rejected', 'withdrawn', 'cancelled', 'escaped')),
+            category      TEXT,
+            unit          TEXT,
+            applicant_key TEXT,
+            created_by    TEXT NOT NULL,
+            submitted_by  TEXT,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            submitted_at  TEXT,
+            version       INTEGER NOT NULL CHECK (version >= 1),
+            content       BLOB NOT NULL
+        );
+        CREATE INDEX drafts_by_applicant ON drafts (applicant_key, updated_at);
+        CREATE INDEX drafts_by_creator ON drafts (created_by, updated_at);
+        CREATE INDEX drafts_by_status ON drafts (status, updated_at);
+        CREATE INDEX drafts_by_unit ON drafts (unit, status);
+        -- one row per answer to a consent text; the newest per subject and scope counts
+        CREATE TABLE consents (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            subject     TEXT NOT NULL,
+            scope       TEXT NOT NULL CHECK (scope IN ('screening', 'form')),
+            version     TEXT NOT NULL,
+            given       INTEGER NOT NULL CHECK (given IN (0, 1)),
+            recorded_by TEXT NOT NULL,
+            at          TEXT NOT NULL
+        );
+        CREATE INDEX consents_by_subject ON consents (subject, scope, id);
+    """),
     Migration(5, "deadlines, reminders, reminder mutes", ""),
 )
 

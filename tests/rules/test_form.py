@@ -407,7 +407,8 @@ def test_relief_target_needs_date_group_measure_plan():
 
 def test_unknown_enumeration_values_in_a_stored_form():
     assert codes(complete_form(industry="space")) == {("industry", "choice.unknown")}
-    assert codes(complete_form(hardship_category="temporary_relief")) == set()
+    assert issues(complete_form(hardship_category="temporary_relief")) == {
+        ("hardship_category", "hardship_category.temporary_relief", "confirm")}
 
 
 def test_form_issue_is_plain_data():

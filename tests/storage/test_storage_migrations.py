@@ -12,6 +12,7 @@ from storage.migrations import LATEST, MIGRATIONS, Migration, check_order, migra
 TABLES = {"meta", "users", "user_roles", "dialog_sessions", "processed_updates", "audit_log",
           "outbox", "unreachable_recipients"}
 
+TABLES |= {"drafts", "consents"}  # migration 4
 
 def tables(path) -> set[str]:
     with sqlite3.connect(path) as conn:
@@ -68,12 +69,12 @@ async def test_newer_schema_is_refused(db_path, cipher):
 async def test_a_failing_migration_leaves_the_previous_version(db_path, cipher):
     async with await Database.open(db_path, cipher) as db:
         broken = MIGRATIONS + (
-            Migration(LATEST + 1, "half-good", "CREATE TABLE drafts (id INTEGER); SELECT nope();"),
+            Migration(LATEST + 1, "half-good", "CREATE TABLE later_table (id INTEGER); SELECT nope();"),
         )
         with pytest.raises(StorageError):
             async with db.transaction() as tx:
                 await migrate(tx.conn, broken)
-    assert "drafts" not in tables(db_path)
+    assert "later_table" not in tables(db_path)
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone() == (LATEST,)
 
@@ -81,11 +82,11 @@ async def test_a_failing_migration_leaves_the_previous_version(db_path, cipher):
 async def test_a_new_migration_is_applied_on_open(db_path, cipher, monkeypatch):
     async with await Database.open(db_path, cipher):
         pass
-    extra = MIGRATIONS + (Migration(LATEST + 1, "drafts", "CREATE TABLE drafts (id INTEGER);"),)
+    extra = MIGRATIONS + (Migration(LATEST + 1, "later", "CREATE TABLE later_table (id INTEGER);"),)
     monkeypatch.setattr("storage.db.migrate", lambda conn: migrate(conn, extra))
     async with await Database.open(db_path, cipher) as db:
         assert db.schema_version == LATEST + 1
-    assert "drafts" in tables(db_path)
+    assert "later_table" in tables(db_path)
 
 
 def test_versions_are_consecutive():
