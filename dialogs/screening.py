@@ -16,15 +16,17 @@ stateDiagram-v2
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import Field
 
 from rules import Decision, FactError, evaluate, facts_for
-from rules.parse import ParseError
+from rules.idcard import IdNumber
+from rules.parse import ParseError, is_dont_know, parse_yes_no, too_young
 
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.questions import EXAMPLES, question, read_answer, with_answer, prune
+from dialogs.questions import EXAMPLES, effective, prune, question, read_answer, with_answer
 from dialogs.types import Choice, Msg, Pick, Reply, Text
 
 MAX_FAILURES = 3
@@ -40,6 +42,7 @@ class ScreenState(FlowState):
     changing: bool = False
     failures: int = 0
     idk: bool = False  # "where to find it" shown; the question waits
+    confirming: dict[str, Any] | None = None  # an odd answer ({fact: value}) waiting for "yes, that's right"
 
 
 def decide(screen: ScreenState, turn: Turn) -> Decision:
@@ -81,7 +84,7 @@ def reask(turn: Turn, error: Msg | None = None) -> Replies:
     """The current question again (same buttons), after an error if any."""
     screen = turn.state(ScreenState)
     turn.open(FLOW.name)
-    screen.idk = False
+    screen.idk, screen.confirming = False, None
     fact = screen.asking
     current = screen.answers.get(fact) if screen.changing else None
     q = question(fact, turn.ctx.edition, turn.session.seq, left=None, current=current)
@@ -107,19 +110,71 @@ def on_answer(turn: Turn, inp: Pick | Text) -> Replies:
     except FactError as exc:
         screen.failures += 1
         return reask(turn, Msg(f"err.fact.{exc.code}"))
-    screen.answers = candidate
+    born = effective(candidate, ctx.edition).get("birth_date")
+    if key in ("birth_date", "id_number") and born and too_young(dt.date.fromisoformat(born), ctx.today, ctx.edition):
+        screen.confirming = {key: value}
+        return ask_to_confirm(turn)
+    return accept(turn, key, value)
+
+
+def accept(turn: Turn, key: str, value: Any) -> Replies:
+    """Stores an answer (acknowledging what an ID number said) and asks what is needed next."""
+    ctx, screen = turn.ctx, turn.state(ScreenState)
+    screen.answers = with_answer(screen.answers, key, value, ctx.edition)
     screen.order = [f for f in screen.order if f != key and f in screen.answers] + [key]
-    screen.changing = False
-    return ask_next(turn)
+    screen.changing, screen.confirming = False, None
+    replies = [id_read(value)] if ctx.edition.facts[key].kind == "id" else []
+    return replies + ask_next(turn)
+
+
+def id_read(number: str) -> Reply:
+    """What was read from an ID number, with the number masked."""
+    ident = IdNumber.of_valid(number)
+    fact, value = "sex", ident.sex
+    return Reply((Msg("ack.id_number", {"masked": ident.masked(), "birth_date": ident.birth_date,
+                                        "sex": Msg(f"choice.{fact}.{value}")}),))
+
+
+def ask_to_confirm(turn: Turn) -> Replies:
+    """An odd answer (a worker younger than 16) is questioned, not silently taken."""
+    screen, ed = turn.state(ScreenState), turn.ctx.edition
+    (key, value), = screen.confirming.items()
+    born = effective(with_answer(screen.answers, key, value, ed), ed)["birth_date"]
+    choices = (Choice(Pick("confirm", "yes"), Msg("btn.confirm_yes")), Choice(Pick("confirm", "no"), Msg("btn.confirm_no")))
+    return [turn.ask((Msg("confirm.too_young", {"birth_date": dt.date.fromisoformat(born),
+                                                "age": ed.param("min_worker_age")}),), choices)]
+
+
+def on_confirm(turn: Turn, yes: bool) -> Replies:
+    """"Yes, that's right" keeps the odd answer; "no" asks the question again."""
+    screen = turn.state(ScreenState)
+    if not screen.confirming:
+        return [STALE]
+    if yes:
+        (key, value), = screen.confirming.items()
+        return accept(turn, key, value)
+    screen.confirming = None
+    return reask(turn)
 
 
 def on_text(turn: Turn, text: Text) -> Replies:
-    """A typed answer (also after "I don't know": the question still waits)."""
+    """A typed answer (also after "I don't know": the question still waits); typing
+    "I don't know" opens the help on where to find the answer, as /idk does."""
+    screen = turn.state(ScreenState)
+    if screen.confirming:
+        try:
+            return on_confirm(turn, parse_yes_no(text.text))
+        except ParseError:
+            return [Reply((Msg("err.pick_a_button"),))] + ask_to_confirm(turn)
+    if is_dont_know(text.text):
+        return dont_know(turn)
     return on_answer(turn, text)
 
 
 def on_pick(turn: Turn, pick: Pick) -> Replies:
-    """A pressed answer, or "continue" after "I don't know"."""
+    """A pressed answer, a confirmation, or "continue" after "I don't know"."""
+    if pick.kind == "confirm":
+        return on_confirm(turn, pick.value == "yes")
     if pick.kind == "nav" and pick.value == "continue":
         return reask(turn)
     if pick.kind == "answer":

@@ -31,8 +31,9 @@ class IdNumber:
         return cls(number, born, "male" if int(number[16]) % 2 else "female")
 
     def masked(self) -> str:
-        """The number with its middle hidden, safe to show: 360102********123X."""
-        return f"{self.number[:6]}{'*' * 8}{self.number[14:]}"
+        """The number with all but its first 4 and last 4 characters hidden, safe to
+        show: 3601**********123X (the one mask the assistant uses for ID numbers)."""
+        return f"{self.number[:4]}{'*' * 10}{self.number[14:]}"
 
 
 def check_digit(body17: str) -> str:

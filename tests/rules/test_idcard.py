@@ -54,7 +54,7 @@ def test_every_body_with_its_check_digit_and_a_real_birth_date_validates(case):
     assert check_digit(number[:17]) == number[17]
     ident = parse_id_number(number, today=TODAY)
     assert (ident.number, ident.birth_date, ident.sex) == (number, born, sex)
-    assert ident.masked() == number[:6] + "*" * 8 + number[14:]
+    assert ident.masked() == number[:4] + "*" * 10 + number[14:]
 
 
 @given(valid_ids(), st.integers(min_value=0, max_value=17), st.sampled_from(ID_CHARS))
