@@ -3,6 +3,8 @@ from storage.crypto import DataCipher
 from storage.db import Database, Pruned, Tx
 from storage.errors import ConflictError, StorageError
 from storage.repos.drafts import ConsentRecord, StoredDraft
+from storage.repos.deadlines import Deadline
+from storage.repos.reminders import PlannedReminder, Reminder
 from storage.models import ROLES, AuditEntry, DialogSession, OutboxMessage, User, channel_of, user_key
 
 __all__ = [
@@ -12,9 +14,12 @@ __all__ = [
     "ConflictError",
     "DataCipher",
     "Database",
+    "Deadline",
     "DialogSession",
     "OutboxMessage",
+    "PlannedReminder",
     "Pruned",
+    "Reminder",
     "StorageError",
     "StoredDraft",
     "Tx",

@@ -33,6 +33,8 @@ from storage.migrations import migrate, refuse_newer, user_version
 from storage.repos import AuditRepo, OutboxRepo, SessionRepo, UpdateRepo, UserRepo
 from storage.repos.drafts import ConsentRepo, DraftRepo
 from storage.repos.base import Row
+from storage.repos.deadlines import DeadlineRepo
+from storage.repos.reminders import ReminderRepo
 from storage.times import Clock, utc_now
 
 _SYNCHRONOUS = ("NORMAL", "FULL")
@@ -81,7 +83,7 @@ class Tx:
     connection they use) and ``conn`` (the raw SQLite connection, for migrations and
     tests only)."""
 
-    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox", "drafts", "consents")
+    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox", "drafts", "consents", "deadlines", "reminders")
 
     def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock) -> None:
         self.conn = conn
@@ -93,6 +95,8 @@ class Tx:
         self.outbox = OutboxRepo(sql, cipher, clock)
         self.drafts = DraftRepo(sql, cipher, clock)
         self.consents = ConsentRepo(sql, clock)
+        self.deadlines = DeadlineRepo(sql, clock)
+        self.reminders = ReminderRepo(sql, cipher, clock)
 
 
 class Database:

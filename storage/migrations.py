@@ -145,7 +145,61 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX consents_by_subject ON consents (subject, scope, id);
     """),
-    Migration(5, "deadlines, reminders, reminder mutes", ""),
+    Migration(5, "deadlines, reminders, reminder mutes", """
+        -- campaign deadlines (names and actions are not personal: in clear)
+        CREATE TABLE deadlines (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            campaign   TEXT NOT NULL,
+            code       TEXT NOT NULL,
+            name_zh    TEXT NOT NULL,
+            name_en    TEXT NOT NULL,
+            due_date   TEXT NOT NULL,
+            audience   TEXT NOT NULL
+                       CHECK (audience IN ('drafts', 'clerks', 'reviewers', 'everyone')),
+            action_zh  TEXT,
+            action_en  TEXT,
+            reference  TEXT,
+            workdays   INTEGER NOT NULL DEFAULT 0 CHECK (workdays IN (0, 1)),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (campaign, code)
+        );
+        CREATE INDEX deadlines_by_date ON deadlines (due_date);
+        -- one row per reminder: to a person (recipient) or to an audience, expanded into
+        -- one row per person when it fires; payload is AES-GCM ciphertext
+        -- (aad 'reminder:' || key); key is unique, so a reminder fires once
+        CREATE TABLE reminders (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            key           TEXT NOT NULL UNIQUE,
+            subject       TEXT NOT NULL,
+            kind          TEXT NOT NULL,
+            recipient     TEXT,
+            audience      TEXT,
+            deadline_date TEXT NOT NULL,
+            days_before   INTEGER NOT NULL,
+            due_at        TEXT NOT NULL,
+            payload       BLOB NOT NULL,
+            state         TEXT NOT NULL DEFAULT 'planned'
+                          CHECK (state IN ('planned', 'sent', 'withdrawn', 'muted')),
+            attempts      INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            sent_at       TEXT,
+            late          INTEGER NOT NULL DEFAULT 0,
+            outbox_id     INTEGER,
+            parent_id     INTEGER,
+            CHECK (recipient IS NOT NULL OR audience IS NOT NULL)
+        );
+        CREATE INDEX reminders_due ON reminders (state, due_at);
+        CREATE INDEX reminders_by_subject ON reminders (subject, state);
+        CREATE INDEX reminders_by_recipient ON reminders (recipient, state);
+        -- kinds of reminders a person does not want
+        CREATE TABLE reminder_mutes (
+            user_key TEXT NOT NULL,
+            kind     TEXT NOT NULL,
+            since    TEXT NOT NULL,
+            PRIMARY KEY (user_key, kind)
+        ) WITHOUT ROWID;
+    """),
 )
 
 LATEST: int = MIGRATIONS[-1].version

@@ -13,6 +13,7 @@ TABLES = {"meta", "users", "user_roles", "dialog_sessions", "processed_updates",
           "outbox", "unreachable_recipients"}
 
 TABLES |= {"drafts", "consents"}  # migration 4
+TABLES |= {"deadlines", "reminders", "reminder_mutes"}  # migration 5
 
 def tables(path) -> set[str]:
     with sqlite3.connect(path) as conn:
