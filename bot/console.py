@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import logging
 import sys
+import threading
 from typing import TextIO
 
 from bot.logsafe import safe_trace
@@ -64,18 +65,59 @@ def show(replies: list[Rendered], out: TextIO) -> Question:
     return shown
 
 
+def read_lines(inp: TextIO) -> asyncio.Queue[str]:
+    """Lines of ``inp`` as they come ("" at the end), read by a daemon thread, so that
+    Ctrl-C leaves at once instead of waiting for a line that never comes."""
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def pump() -> None:
+        while True:
+            try:
+                line = inp.readline()
+            except (OSError, ValueError):  # closed under us
+                line = ""
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=pump, name="console-input", daemon=True).start()
+    return lines
+
+
 async def run_console(assistant: Assistant, *, user: str | None = None, inp: TextIO = sys.stdin,
                       out: TextIO = sys.stdout) -> int:
-    """Runs the conversation until /quit or end of input."""
+    """Runs the conversation until /quit or end of input; Ctrl-C and Ctrl-D leave at
+    once saying that the answers are saved."""
     key = user_key("console", user or getpass.getuser())
+    try:
+        return await _converse(assistant, key, inp, out)
+    except asyncio.CancelledError:  # Ctrl-C (asyncio.run turns SIGINT into a cancellation)
+        await _say_saved(assistant, key, out)
+        raise
+
+
+async def _say_saved(assistant: Assistant, key: str, out: TextIO) -> None:
+    try:
+        lang = await asyncio.shield(assistant.language_of(key))
+    except (asyncio.CancelledError, Exception):  # noqa: BLE001 - leaving anyway
+        lang = assistant.default_language
+    out.write("\n" + translator(lang)("console.saved") + "\n")
+    out.flush()
+
+
+async def _converse(assistant: Assistant, key: str, inp: TextIO, out: TextIO) -> int:
     choices, seq, expects = show(await assistant.handle(key, Command("start")), out)
     interactive = inp.isatty()
+    lines = read_lines(inp)
     while True:
         if interactive:
             out.write("> ")
             out.flush()
-        line = await asyncio.to_thread(inp.readline)
-        if not line:
+        line = await lines.get()
+        if not line:  # end of input (Ctrl-D at a terminal)
+            if interactive:
+                await _say_saved(assistant, key, out)
             break
         parsed = parse_line(line, choices, seq, expects)
         if parsed is None:
@@ -88,6 +130,8 @@ async def run_console(assistant: Assistant, *, user: str | None = None, inp: Tex
             out.write(translator(lang)("bot.apology") + "\n\n")
             continue
         shown = show(replies, out)
+        if isinstance(parsed, Command) and parsed.name.lower() == "help":  # this channel's own command
+            out.write(translator(await assistant.language_of(key))("console.help_quit") + "\n\n")
         if shown[0] or shown[2]:
             choices, seq, expects = shown
     return 0

@@ -157,3 +157,72 @@ def test_a_bad_setting_is_one_line_and_status_2(env: dict[str, str], tmp_path: P
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "BOT_DEFAULT_LOCALE" in proc.stderr
+
+
+def _read_until(fd: int, wanted: str, timeout: float = 30.0) -> str:
+    """What a terminal shows until ``wanted`` appears (or the time is up)."""
+    import select
+    import time
+
+    seen, deadline = b"", time.monotonic() + timeout
+    while wanted.encode() not in seen.replace(b"\r\n", b"\n") and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen.decode("utf-8", "replace").replace("\r\n", "\n")  # the terminal's line ends
+
+
+def _in_a_terminal(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, int]:
+    """``python -m bot console`` on a pseudo-terminal, as a person runs it."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "console"], stdin=slave, stdout=slave,
+                            stderr=subprocess.PIPE, env=env, cwd=cwd, start_new_session=True)
+    os.close(slave)
+    return proc, master
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_the_prompt_leaves_at_once_saying_the_answers_are_saved(env: dict[str, str],
+                                                                           tmp_path: Path) -> None:
+    import signal
+
+    proc, master = _in_a_terminal(env, tmp_path)
+    try:
+        assert t("menu.welcome") in _read_until(master, "> ")
+        os.write(master, "/screen\n".encode())
+        assert t("ask.union_member") in _read_until(master, "> ")  # the question, then the prompt
+        proc.send_signal(signal.SIGINT)  # Ctrl-C while the console waits for a line
+        shown = _read_until(master, t("console.saved"), timeout=10)
+        assert proc.wait(timeout=10) == 130
+        assert t("console.saved") in shown
+        assert "Traceback" not in proc.stderr.read().decode()
+    finally:
+        proc.kill()
+        os.close(master)
+
+
+@pytest.mark.slow
+def test_ctrl_d_at_the_prompt_leaves_saying_the_answers_are_saved(env: dict[str, str], tmp_path: Path) -> None:
+    proc, master = _in_a_terminal(env, tmp_path)
+    try:
+        _read_until(master, "> ")
+        os.write(master, b"\x04")  # Ctrl-D: end of input at a terminal
+        assert t("console.saved") in _read_until(master, t("console.saved"), timeout=10)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        proc.kill()
+        os.close(master)
+
+
+def test_help_in_the_terminal_tells_how_to_leave(env: dict[str, str], tmp_path: Path) -> None:
+    proc = console(env, ["/help"], tmp_path)
+    assert_clean(proc)
+    assert t("help.text") in proc.stdout and t("console.help_quit") in proc.stdout
