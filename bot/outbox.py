@@ -11,7 +11,14 @@ own transaction (storage/repos/outbox.py); after the commit the channel calls
   they are marked unreachable and none of their messages is tried again;
 - raises :class:`Rejected` if the channel refuses this message for good: it is
   marked failed and their next message goes;
+- raises :class:`RetryLater` when the channel asks to slow down (Telegram: 429 with
+  ``retry_after``): every send waits that long, then the same message is tried again;
 - raises anything else for a passing failure: retried with exponential backoff.
+
+Limits: every send first takes a slot from the :class:`SendLimiter` -- at most
+``rate`` messages a second overall and one per ``chat_interval`` seconds to the same
+person (settings BOT_BROADCAST_RATE, BOT_CHAT_RATE) -- so a broadcast of reminders
+stays inside Telegram's limits instead of meeting them.
 
 Order: one task per recipient delivers that person's queue oldest first and stops
 at the first failure, so a later message never overtakes an earlier one. People
@@ -26,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,6 +54,47 @@ class Unreachable(Exception):
 
 class Rejected(Exception):
     """The channel refuses this message for good (e.g. it cannot be rendered or sent)."""
+
+
+class RetryLater(Exception):
+    """The channel asks every send to wait ``seconds`` (Telegram: 429 retry_after)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = max(float(seconds), 0.0)
+
+
+class SendLimiter:
+    """Spaces sends: at most ``rate`` a second overall, one per ``chat_interval`` s per
+    person, none while paused (after a 429). Slots are handed out in the order asked."""
+
+    def __init__(self, rate: float = 25.0, chat_interval: float = 1.0, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if rate <= 0 or chat_interval < 0:
+            raise ValueError("rate must be positive and chat_interval not negative")
+        self.interval, self.chat_interval, self._clock = 1.0 / rate, chat_interval, clock
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._chat_next: dict[str, float] = {}
+
+    def pause(self, seconds: float) -> None:
+        """No send starts within ``seconds`` from now."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    async def acquire(self, recipient: str) -> None:
+        """Waits for this person's next slot (again if a pause began meanwhile)."""
+        while True:
+            now = self._clock()
+            slot = max(now, self._next, self._paused_until, self._chat_next.get(recipient, 0.0))
+            self._next = slot + self.interval
+            self._chat_next[recipient] = slot + self.chat_interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if self._clock() + 1e-6 >= self._paused_until:
+                break
+        if len(self._chat_next) > 4096:  # forget people whose slot has passed
+            now = self._clock()
+            self._chat_next = {k: t for k, t in self._chat_next.items() if t > now}
 
 
 def render_payload(payload: dict[str, Any], lang: str) -> str:
@@ -75,13 +124,16 @@ class OutboxSender:
         idle_poll: float = 30.0,
         prune_every: timedelta = timedelta(days=1),
         keep: timedelta = KEEP,
+        limiter: SendLimiter | None = None,
+        max_slowdowns: int = 10,
     ) -> None:
         self.db, self.channel, self._deliver = db, channel, deliver
         self._clock = clock or db.clock  # the database's clock: due times come from it
         self.concurrency, self.per_recipient = concurrency, per_recipient
         self.retry = {"base": base_delay, "cap": max_delay, "max_attempts": max_attempts}
         self.idle_poll, self.prune_every, self.keep = idle_poll, prune_every, keep
-        self.counts = {"sent": 0, "retried": 0, "unreachable": 0, "failed": 0}
+        self.limiter, self.max_slowdowns = limiter, max_slowdowns  # None: no spacing (tests, web)
+        self.counts = {"sent": 0, "retried": 0, "unreachable": 0, "failed": 0, "slowed": 0}
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._inflight: dict[str, asyncio.Task] = {}
@@ -169,10 +221,28 @@ class OutboxSender:
             if not await self._deliver_one(message):
                 return
 
+    async def _send(self, message: OutboxMessage) -> None:
+        """One send within the limits; a :class:`RetryLater` pauses every send and the
+        same message is tried again (at most ``max_slowdowns`` times, then it is a
+        passing failure)."""
+        for _ in range(self.max_slowdowns):
+            if self.limiter is not None:
+                await self.limiter.acquire(message.recipient)
+            try:
+                return await self._deliver(message.recipient, message.payload)
+            except RetryLater as exc:
+                self.counts["slowed"] += 1
+                if self.limiter is not None:
+                    self.limiter.pause(exc.seconds)
+                else:
+                    await asyncio.sleep(exc.seconds)
+                log.info("outbox %s: asked to wait %.1f s", self.channel, exc.seconds)
+        raise RetryLater(0)
+
     async def _deliver_one(self, message: OutboxMessage) -> bool:
         """Delivers and records one message; True if the queue may go on to the next."""
         try:
-            await self._deliver(message.recipient, message.payload)
+            await self._send(message)
         except asyncio.CancelledError:
             raise
         except Unreachable:

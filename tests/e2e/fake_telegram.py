@@ -37,6 +37,13 @@ Test-side API (see the classes below for details):
   retry_after=1, delay=None)``: that share of matching calls fails, deterministically
   for a seed.  ``methods=None`` means every method except getUpdates.
   ``tg.clear_failures()`` removes both kinds of injection.
+* ``FakeTelegram(..., rate_limit=30)`` or ``tg.limit_rate(30, grace=0.25)``: at most that
+  many sends (``RATE_LIMITED`` methods) in any one second; beyond it 429 "Too Many
+  Requests: retry after N" (N whole seconds, at least 1), and every send during those N
+  seconds is refused the same way. ``tg.flood_errors`` counts the 429s the limit gave;
+  ``tg.flood_violations`` lists the calls that came more than ``grace`` s after a 429 and
+  before its retry_after passed (a client that honours retry_after makes none).
+  ``tg.limit_rate(None)`` turns it off (the default).
 * ``await tg.wait_idle(quiet=0.3, timeout=10)``: no undelivered/unconfirmed update, no
   request in flight (long polls excluded), and no activity for ``quiet`` seconds.
 * State: ``tg.state`` (:class:`BotState`): ``commands[(scope_json, lang)]``,
@@ -75,14 +82,16 @@ getUpdates ends the first with 409; getUpdates while a webhook is set is 409; wi
 webhook set (http:// to loopback is accepted, unlike Telegram) updates are POSTed to it with
 ``X-Telegram-Bot-Api-Secret-Token``.  Not emulated: groups/channels, MarkdownV2 parsing
 (accepted as plain text), auto-detected url/mention entities, media other than documents,
-inline mode, Telegram's real flood limits.
+inline mode, Telegram's real flood limits (``rate_limit`` is a simple stand-in for them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
+import math
 import random
 import time
 import traceback
@@ -114,6 +123,10 @@ _DESCRIPTIONS = {400: "Bad Request: injected failure", 401: "Unauthorized",
                  502: "Bad Gateway", 504: "Gateway Timeout"}
 
 
+RATE_LIMITED = frozenset({"sendMessage", "sendDocument", "editMessageText", "editMessageCaption",
+                          "editMessageReplyMarkup"})
+
+
 def _error_body(status: int, description: str, retry_after: int | None = None) -> dict:
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
     if retry_after is not None:
@@ -125,8 +138,14 @@ class FakeTelegram:
     """The fake Bot API server plus the test-side API (see the module docstring)."""
 
     def __init__(self, token: str = "123:ABC", *, username: str = "test_bot",
-                 first_name: str = "Test Bot", timeout_delay: float = 6.0):
+                 first_name: str = "Test Bot", timeout_delay: float = 6.0,
+                 rate_limit: int | None = None):
         self.token, self.timeout_delay = token, timeout_delay
+        self.flood_errors = 0
+        self.flood_violations: list[Call] = []
+        self._sends: collections.deque[float] = collections.deque()
+        self._flood_until = self._flood_issued = 0.0
+        self.limit_rate(rate_limit)
         self.state = BotState(token, username, first_name, self._notify)
         self.calls: list[Call] = []
         self.webhook_deliveries: list[tuple[dict, int]] = []   # (update, HTTP status)
@@ -248,6 +267,29 @@ class FakeTelegram:
         self._share = (share, tuple(str(k) for k in kinds), random.Random(seed), ms,
                        retry_after, delay)
 
+    def limit_rate(self, per_second: int | None, *, grace: float = 0.25) -> None:
+        """At most ``per_second`` sends in any second (None: no limit); see the docstring."""
+        self.rate_limit, self.flood_grace = per_second, grace
+
+    def _flood(self, call: Call) -> int | None:
+        """The retry_after of a 429 for this send under the rate limit, or None if it may go."""
+        if not self.rate_limit or call.method not in RATE_LIMITED:
+            return None
+        now = time.monotonic()
+        if now < self._flood_until:
+            if now > self._flood_issued + self.flood_grace:
+                self.flood_violations.append(call)
+            return max(1, math.ceil(self._flood_until - now))
+        while self._sends and self._sends[0] <= now - 1.0:
+            self._sends.popleft()
+        if len(self._sends) >= self.rate_limit:
+            retry = max(1, math.ceil(self._sends[0] + 1.0 - now))
+            self._flood_until, self._flood_issued = now + retry, now
+            self.flood_errors += 1
+            return retry
+        self._sends.append(now)
+        return None
+
     def clear_failures(self) -> None:
         self._fail_next.clear()
         self._share = None
@@ -348,6 +390,9 @@ class FakeTelegram:
             self._inflight += 1
             self._notify()
         try:
+            flood = self._flood(call)
+            if flood is not None:
+                return await self._inject(call, _Failure("429", flood))
             failure = self._pick_failure(call.method)
             if failure and failure.kind != "timeout_applied":
                 return await self._inject(call, failure)
