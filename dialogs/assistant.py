@@ -20,6 +20,7 @@ from rules.edition import DEFAULT_EDITION, Edition, load_edition
 from storage import Database, DialogSession
 
 from dialogs.context import Context
+from dialogs.drafts_io import load_desk, render_replies, save_desk
 from dialogs.render import Rendered, render
 from dialogs.router import step
 from dialogs.state import SessionState
@@ -65,8 +66,10 @@ class Assistant:
             state.edition = state.edition or self.edition.edition
             await tx.outbox.mark_reachable(user_key)  # someone who writes has unblocked the bot
             roles = user.roles | ({"admin"} if user_key in self.admin_keys else frozenset())
-            ctx = Context(self.edition_of(state), self.today(), frozenset(roles))
+            desk = await load_desk(tx, user_key)  # the person's drafts, read before the step
+            ctx = Context(self.edition_of(state), self.today(), frozenset(roles), desk=desk)
             replies, outgoing = step(state, inp, ctx)
+            await save_desk(tx, desk, self.db.clock())  # written in the step's transaction
             state.last_update_id = update_id
             state.outbox = [reply_to_json(r) for r in replies]
             await tx.sessions.save(DialogSession(user_key=user_key, dialog=state.flow,
@@ -78,7 +81,7 @@ class Assistant:
                 await tx.outbox.add(message.to, reply_to_json(message.reply))
         if outgoing and self.on_outgoing is not None:
             self.on_outgoing()
-        return [render(r, state.lang) for r in replies]
+        return await render_replies(self.db, replies, state.lang, self.edition)  # documents: after the step
 
     async def delivered(self, user_key: str, update_id: int) -> None:
         """Forgets the stored replies of ``update_id`` once they are sent, so a

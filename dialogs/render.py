@@ -37,6 +37,8 @@ class Rendered:
     asks: str | None = None
     stale: bool = False
     buttons: tuple[Shown, ...] = ()
+    delete_input: str | None = None  # delete the person's message, then say this (Telegram)
+    document: tuple[str, bytes] | None = None  # (file name, content), attached by the assistant
 
 
 def text_of(item: Any, t: Translator) -> str:
@@ -65,7 +67,8 @@ def render(reply: Reply, lang: str) -> Rendered:
     labels = [text_of(c.label, t) for c in reply.choices]
     choices = tuple((c.value, label) for c, label in zip(reply.choices, labels, strict=True))
     buttons = tuple(_shown(c, label) for c, label in zip(reply.choices, labels, strict=True))
-    return Rendered(text, choices, reply.seq, reply.expects, reply.asks, reply.stale, buttons)
+    deleted = t("form.input_deleted") if reply.delete_input else None
+    return Rendered(text, choices, reply.seq, reply.expects, reply.asks, reply.stale, buttons, deleted)
 
 
 def _shown(choice: Choice, label: str) -> Shown:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from locales import LANGUAGES, normalise_language
 
 from dialogs import checklist, menu, outcome, screening
+from dialogs import consent, form, form_members, form_review, form_status
 from dialogs.context import Context
 from dialogs.flow import Flow, Outgoing, Replies, Turn
 from dialogs.state import SessionState
@@ -33,6 +34,8 @@ from dialogs.types import Button, Choice, Command, Input, Msg, Pick, Reply, pick
 
 # The table of flows: adding a flow is one module and one line here.
 FLOWS: dict[str, Flow] = {f.name: f for f in (menu.FLOW, screening.FLOW, outcome.FLOW, checklist.FLOW)}
+FLOWS.update({f.name: f for f in (consent.FLOW, form.FLOW, form_members.FLOW, form_review.FLOW,
+                                 form_status.FLOW)})  # the registration form
 
 START_PAYLOADS: dict[str, Callable[[Turn], Replies]] = {
     "screen": screening.start, "materials": checklist.start, "checklist": checklist.start}
@@ -74,6 +77,7 @@ GLOBAL: dict[str, Callable[[Turn], Replies]] = {
     "help": lambda turn: [Reply((Msg("help.text"),))] + repeat(turn),
     "cancel": on_cancel, "change": outcome.summary, "summary": outcome.summary,
 }
+GLOBAL.update({"apply": form.apply, "status": form_status.status, "mydraft": form_status.copy})
 
 
 def on_command(turn: Turn, cmd: Command) -> Replies:

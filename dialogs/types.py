@@ -53,9 +53,9 @@ class Command:
 Input = Text | Button | Command
 
 PickKind = Literal["answer", "nav", "menu", "lang", "change", "checklist", "category", "worker_type", "skip",
-                   "confirm"]
+                   "confirm", "form"]
 # How each kind is written in a token: "yes", "nav:back", "chg:sex", "cat:dibao"...
-_PREFIX: dict[str, str] = {"nav": "nav", "menu": "menu", "lang": "lang", "change": "chg", "checklist": "mat",
+_PREFIX: dict[str, str] = {"nav": "nav", "form": "f", "menu": "menu", "lang": "lang", "change": "chg", "checklist": "mat",
                            "category": "cat", "worker_type": "wt", "skip": "skip", "confirm": "ok"}
 _KIND_OF_PREFIX = {v: k for k, v in _PREFIX.items()}
 
@@ -151,6 +151,8 @@ class Reply:
     expects: str | None = None  # input kind for a typed answer (money, date, id, ...)
     asks: str | None = None  # the fact this question asks, if any
     stale: bool = False  # the answer to a button whose question has passed
+    delete_input: bool = False  # the person's message held an ID or bank number: a channel that can, deletes it
+    document: tuple[str, str] | None = None  # (file name, kind) of a document the assistant attaches
 
 
 # ---- stored replies: JSON through pydantic models ------------------------------------------
@@ -208,6 +210,8 @@ class StoredReply(BaseModel):
     seq: int | None = None
     expects: str | None = None
     asks: str | None = None
+    delete_input: bool = False
+    document: tuple[str, str] | None = None
 
 
 def _to_param(v: Any) -> BaseModel:
@@ -244,7 +248,8 @@ def reply_to_json(r: Reply) -> dict[str, Any]:
     """A reply as plain JSON (for the session's last replies and the outbox)."""
     stored = StoredReply(lines=[_to_param(m) for m in r.lines],
                          choices=[(c.value, _to_param(c.label)) for c in r.choices],
-                         seq=r.seq, expects=r.expects, asks=r.asks)
+                         seq=r.seq, expects=r.expects, asks=r.asks, delete_input=r.delete_input,
+                         document=r.document)
     return stored.model_dump(mode="json")
 
 
@@ -253,4 +258,5 @@ def reply_from_json(d: dict[str, Any]) -> Reply:
     stored = StoredReply.model_validate(d)
     return Reply(tuple(_from_param(m) for m in stored.lines),
                  tuple(Choice(pick_of(v), _from_param(label)) for v, label in stored.choices),
-                 stored.seq, stored.expects, stored.asks)
+                 stored.seq, stored.expects, stored.asks, delete_input=stored.delete_input,
+                 document=stored.document)
