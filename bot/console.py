@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import logging
 import sys
+from pathlib import Path
 import threading
 from typing import TextIO
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 QUIT = {"/quit", "/exit", "/q"}
 TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
+TYPED |= {"months", "mobile", "bank_card", "postcode"}  # the form's typed numbers
 
 
 def parse_line(line: str, choices: tuple[Shown, ...], seq: int | None,
@@ -51,6 +53,9 @@ def show(replies: list[Rendered], out: TextIO) -> Question:
     shown: Question = ((), None, None)
     for r in replies:
         out.write(r.text + "\n")
+        if r.document:  # the person's copy of their form, written where the console runs
+            Path(r.document[0]).write_bytes(r.document[1])
+            out.write(f"  -> {Path(r.document[0]).resolve()}\n")
         if r.expects in TYPED:
             for b in r.buttons:
                 if b.command:
