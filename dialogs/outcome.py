@@ -20,7 +20,7 @@ from rules import Decision, checklist, facts_for
 from dialogs import screening
 from dialogs.flow import Flow, FlowState, Replies, Turn
 from dialogs.questions import display_answer, question
-from dialogs.result import checklist_reply, result_replies
+from dialogs.result import checklist_reply, reason_lines, result_replies
 from dialogs.types import Choice, Msg, Pick, Reply, Text
 
 
@@ -54,6 +54,8 @@ def summary(turn: Turn) -> Replies:
             choices.append(Choice(Pick("change", fact), Msg(f"fact.{fact}")))
     if screen.asking:  # mid-way (or after a clerk handover): a way back to the open question
         choices.append(Choice(Pick("nav", "continue"), Msg("btn.continue")))
+    else:  # after a result: a way back to it without changing anything
+        choices.append(Choice(Pick("nav", "result"), Msg("btn.back_to_result")))
     turn.open(FLOW.name)
     turn.state(ResultState).view = "summary"
     return [turn.ask(lines, choices)]
@@ -84,15 +86,14 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
         return other_checklist(turn, pick.value)
     if pick.kind == "nav" and pick.value == "continue":
         return screening.reask(turn) if screening.has_open_question(turn) else repeat(turn)
+    if pick.kind == "nav" and pick.value == "result":
+        return show(turn, screening.decide(turn.state(screening.ScreenState), turn))
     return [screening.STALE]
 
 
 def on_text(turn: Turn, text: Text) -> Replies:
-    """Typed text where buttons are expected."""
-    from dialogs import menu
-
-    again = summary(turn) if turn.state(ResultState).view == "summary" else menu.show(turn)
-    return [Reply((Msg("err.pick_a_button"),))] + again
+    """Typed text where buttons are expected: say so, and leave those buttons working."""
+    return [Reply((Msg("err.pick_a_button"),))]
 
 
 def repeat(turn: Turn) -> Replies:
@@ -103,10 +104,20 @@ def repeat(turn: Turn) -> Replies:
 
 
 def go_back(turn: Turn) -> Replies:
-    """/back after a result: undo the last answer."""
-    if turn.state(screening.ScreenState).order:
+    """/back: from the summary, back to the result (nothing undone); after a result,
+    undo the last answer and ask it again."""
+    screen = turn.state(screening.ScreenState)
+    if turn.state(ResultState).view == "summary" and not screen.asking and screen.answers:
+        return show(turn, screening.decide(screen, turn))
+    if screen.order:
         return screening.go_back(turn)
     return [Reply((Msg("nav.unknown_command"),))] + repeat(turn)
+
+
+def why(turn: Turn) -> Replies:
+    """/why after a result: the decision's basis, clause by clause (the buttons stay)."""
+    decision = screening.decide(turn.state(screening.ScreenState), turn)
+    return [Reply((Msg("why.result"), *reason_lines(decision, turn.ctx)))]
 
 
 FLOW = Flow(
@@ -116,5 +127,5 @@ FLOW = Flow(
     on_text=on_text,
     on_pick=on_pick,
     repeat=repeat,
-    commands={"back": go_back},
+    commands={"back": go_back, "why": why},
 )

@@ -40,9 +40,10 @@ def question(fact: str, ed: Edition, seq: int, *, left: int | None, current: Any
     """The reply that asks ``fact``, with progress and the current answer when changing."""
     spec = ed.facts[fact]
     lines = [Msg(f"ask.{fact}")]
-    if fact == "major_illness":
-        diseases = tuple(Label.of(d) for d in ed.major_diseases.items)
-        lines.append(Msg("ask.disease_list", {"list": diseases}))
+    if fact == "major_illness":  # the 16 diseases numbered one per line, then the paralysis rule
+        lines.append(Msg("ask.disease_list", {"count": len(ed.major_diseases.items)}))
+        lines += [Msg("ask.disease_item", {"n": n, "name": Label.of(d)}) for n, d in enumerate(ed.major_diseases.items, 1)]
+        lines.append(Msg("ask.disease_paralysis_note", {"name": Label.of(ed.major_diseases.paralysis)}))
     if spec.kind in EXAMPLES:
         lines.append(Msg(f"hint.{fact}" if spec.own_hint else f"hint.{spec.kind}"))
     if current is not None:

@@ -20,10 +20,14 @@ def _reason_params(reason: Reason, decision: Decision, ctx: Context) -> dict[str
         cut = ctx.edition.age_cutoffs
         params |= {"birth_date": reason.params.get("birth_date"), "male": cut.male,
                    "female_cadre": cut.female_cadre, "female": cut.female}
+        group = reason.params.get("group")  # the cut-off that applied, when sex (and cadre) settle it
+        params["cutoff_line"] = (Msg(f"age.cutoff.{group}", {"cutoff": reason.params["cutoff"]}) if group
+                                 else Msg("age.cutoff.all", {"male": cut.male, "female_cadre": cut.female_cadre,
+                                                             "female": cut.female}))
     if reason.rule == "exclusions":
         params["limit"] = ctx.edition.exclusions.homes_owned_at_least
     if "reasons" in reason.params:
-        params["reasons"] = tuple(Msg(f"fact.{r}") for r in reason.params["reasons"].split("+"))
+        params["reasons"] = tuple(Msg(f"with.{r}") for r in reason.params["reasons"].split("+"))
     if reason.rule in ("illness", "disaster") and "marginal_line" in reason.params:
         params["adjusted"] = decision.figures.get(f"{reason.rule}_adjusted_monthly",
                                                   decision.figures.get("per_capita_monthly"))
@@ -80,7 +84,7 @@ def result_replies(decision: Decision, ctx: Context, *, answers: dict[str, Any],
     (``asking``: a question still waits, after a clerk handover)."""
     ed = ctx.edition
     lines = [_headline(decision), Msg("result.date", {"date": Day(ctx.today)})]
-    if decision.worker_type:
+    if decision.worker_type and decision.eligible:  # "filed as" only for a household that qualifies
         lines.append(Msg("result.worker_type", {"type": Label.of(ed.worker_types[decision.worker_type])}))
     if decision.categories:
         names = tuple(Label.of(ed.category_names[c]) for c in decision.categories)
@@ -100,10 +104,15 @@ def result_replies(decision: Decision, ctx: Context, *, answers: dict[str, Any],
         replies.append(checklist_reply(checklist(facts, decision.primary, None, ed), ctx))
         others = [Choice(Pick("checklist", c), Msg("btn.materials_for", {"category": Label.of(ed.category_names[c])}))
                   for c in decision.categories if c != decision.primary]
-        days = ed.param("public_notice_working_days")
-        replies.append(Reply((Msg("next.eligible", {"days": days}),), tuple(others + nav), next_seq()))
+        days, entry = ed.param("public_notice_working_days"), ed.param("entry_deadline_working_days")
+        replies.append(Reply((Msg("next.eligible", {"days": days}), Msg("next.after_applying", {"days": days, "entry": entry})),
+                             tuple(others + nav), next_seq()))
     elif decision.eligible is False:
-        replies.append(Reply((Msg("next.not_eligible"),), tuple(nav), next_seq()))
+        # what-if advice only where a numeric test decided (an income, a cost); not for age or scope
+        numeric = any(r.outcome == "fail" and r.detail == "income_above_line" for r in decision.reasons)
+        gates_failed = any(r.outcome == "fail" and r.rule not in ed.category_order for r in decision.reasons)
+        advice = "next.not_eligible" if numeric and not gates_failed else "next.not_eligible_final"
+        replies.append(Reply((Msg(advice),), tuple(nav), next_seq()))
     else:
         missing = tuple(Msg(f"fact.{f}") for f in decision.missing)
         if asking:  # after a clerk handover the open question still waits

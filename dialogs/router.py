@@ -65,17 +65,45 @@ def on_start(turn: Turn, payload: str) -> Replies:
     return menu.show(turn)
 
 
-def on_cancel(turn: Turn) -> Replies:
-    """/cancel: the screening is dropped and the menu shown."""
+def cancel(turn: Turn) -> Replies:
+    """The screening is dropped and the menu shown."""
     turn.reset(screening.ScreenState)
     return [Reply((Msg("nav.cancelled"),))] + menu.show(turn)
 
 
+# What would lose the answers given so far; asked to confirm first ("drop:<what>").
+DROPPING: dict[str, Callable[[Turn], Replies]] = {"cancel": cancel, "restart": screening.start}
+
+
+def confirm_dropping(what: str) -> Callable[[Turn], Replies]:
+    """/cancel and "start over" ask first when answers would be lost."""
+
+    def handler(turn: Turn) -> Replies:
+        answers = len(turn.state(screening.ScreenState).answers)
+        if not answers:
+            return DROPPING[what](turn)
+        choices = (Choice(Pick("confirm", f"drop:{what}"), Msg(f"btn.drop.{what}")),
+                   Choice(Pick("confirm", "keep"), Msg("btn.keep_answers")))
+        return [turn.ask((Msg(f"confirm.drop.{what}", {"n": answers}),), choices)]
+
+    return handler
+
+
+def on_confirm(turn: Turn, pick: Pick) -> Replies | None:
+    """The answer to a "your answers would be lost" question (None: not one)."""
+    what = pick.value.removeprefix("drop:")
+    if pick.value.startswith("drop:") and what in DROPPING:
+        return DROPPING[what](turn)
+    if pick.value == "keep":
+        return [Reply((Msg("nav.kept"),))] + repeat(turn)
+    return None
+
+
 GLOBAL: dict[str, Callable[[Turn], Replies]] = {
-    "screen": screening.open_or_resume, "restart": screening.start,
+    "screen": screening.open_or_resume, "restart": confirm_dropping("restart"),
     "materials": checklist.start, "checklist": checklist.start,
     "help": lambda turn: [Reply((Msg("help.text"),))] + repeat(turn),
-    "cancel": on_cancel, "change": outcome.summary, "summary": outcome.summary,
+    "cancel": confirm_dropping("cancel"), "change": outcome.summary, "summary": outcome.summary,
 }
 GLOBAL.update({"apply": form.apply, "status": form_status.status, "mydraft": form_status.copy})
 
@@ -125,6 +153,8 @@ def on_button(turn: Turn, btn: Button) -> Replies:
         return on_command(turn, Command(PICK_COMMANDS[pick.kind, pick.value]))
     if pick.kind == "lang":
         return set_language(turn, pick.value)
+    if pick.kind == "confirm" and (confirmed := on_confirm(turn, pick)) is not None:
+        return confirmed
     return FLOWS[turn.flow].on_pick(turn, pick)
 
 

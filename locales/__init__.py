@@ -71,9 +71,18 @@ class Translator:
         return self._t.gettext(msgid)
 
     def __call__(self, msgid: str, **params: Any) -> str:
-        """Translate and fill ``{name}`` placeholders (values are formatted first)."""
-        text = self.gettext(msgid)
+        """Translate and fill ``{name}`` placeholders (values are formatted first). With a
+        count ``n``, the language's plural form (CLDR rules, through babel) picks the
+        sentence ``<msgid>.<form>`` where the catalog has one ("1 question")."""
+        text = self.gettext(self.plural_id(msgid, params.get("n")))
         return text.format(**{k: self.value(v) for k, v in params.items()}) if params else text
+
+    def plural_id(self, msgid: str, n: Any) -> str:
+        """``<msgid>.one`` (or another CLDR form) where the catalog has it for ``n``."""
+        if not isinstance(n, int) or isinstance(n, bool):
+            return msgid
+        variant = f"{msgid}.{self.locale.plural_form(n)}"
+        return variant if self.gettext(variant) != variant else msgid
 
     def value(self, v: Any) -> str:
         """Format one placeholder value for the locale."""

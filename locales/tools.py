@@ -284,6 +284,21 @@ def _reasons() -> list[tuple[str, str]]:
     return sorted((rule, d) for rule, details in declared_details(_edition()).items() for d in details)
 
 
+def _dropping() -> list[str]:
+    """What asks to confirm before answers are lost (dialogs.router.DROPPING)."""
+    for node in ast.parse((ROOT / "dialogs/router.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "DROPPING":
+            return [key.value for key in node.value.keys]  # the keys are literal strings
+    raise FamilyError("dialogs/router.py has no DROPPING table")
+
+
+def _trigger_facts() -> tuple[str, ...]:
+    """The facts a category's trigger names when it passes (rules.conditions.TRIGGER_FACTS)."""
+    from rules.conditions import TRIGGER_FACTS
+
+    return TRIGGER_FACTS
+
+
 def _flips() -> list[tuple[str, str]]:
     """The (fact, relation) pairs the engine declares for its flips."""
     from rules.engine import DECLARED_FLIPS
@@ -304,6 +319,9 @@ FAMILIES: dict[str, Callable[[], Iterable[Any]]] = {
     "err.{kind}.{exc.code}": _error_codes,
     "err.fact.{exc.code}": _fact_codes,
     "reason.{reason.rule}.{reason.detail}": _reasons,
+    "age.cutoff.{group}": lambda: ("male", "female_cadre", "female"),
+    "btn.drop.{what}": _dropping, "confirm.drop.{what}": _dropping,
+    "with.{r}": _trigger_facts,
     "flip.{flip.fact}.{flip.relation}": _flips,
     "lang.name.{code}": lambda: LANGUAGES,
     "cmd.{c}": lambda: _module_constant("bot/telegram_app.py", "COMMANDS"),
@@ -390,9 +408,18 @@ def check(catalogs: dict[str, Catalog] | None = None, root: Path = ROOT) -> list
             problems.append(Problem("placeholders", msgid, detail=detail))
     for lang, catalog in catalogs.items():
         for message in catalog:
-            if message.id and message.id not in ids:
+            if message.id and message.id not in ids and not _plural_variant(str(message.id), ids):
                 problems.append(Problem("unused", str(message.id), lang))
     return problems
+
+
+PLURAL_FORMS = ("zero", "one", "two", "few", "many")
+
+
+def _plural_variant(msgid: str, ids: Iterable[str]) -> bool:
+    """``resume.screen.one``: a plural form of an id the code produces (locales.Translator)."""
+    base, _, form = msgid.rpartition(".")
+    return form in PLURAL_FORMS and base in ids
 
 
 def write_pot(path: Path, root: Path = ROOT) -> int:

@@ -188,6 +188,8 @@ def condition_disaster(facts: Facts, ed: Edition, reading: str = LITERAL) -> Out
 
 
 _INCOME = ("income_within_line", "adjusted_income_within_line", "income_above_line")
+# The facts a category's trigger reads (a pass names them: "with: major illness").
+TRIGGER_FACTS = ("major_illness", "child_education_hardship", "disaster", "disease_paralysis")
 
 
 def declared_details(ed: Edition) -> dict[str, frozenset[str]]:

@@ -203,9 +203,12 @@ def plain_facts(case: dict[str, Any]) -> dict[str, Any]:
 
 def progress(text: str, lang: str = "zh_CN") -> int | None:
     """N of "about N questions left" in ``text`` (None when it is not shown)."""
-    pattern = re.escape(translator(lang).gettext("progress.left")).replace(re.escape("{n}"), r"([\d,]+)")
-    m = re.search(pattern, text)
-    return int(m.group(1).replace(",", "")) if m else None
+    t = translator(lang)
+    for msgid in ("progress.left", "progress.left.one"):  # the plural forms of the language
+        pattern = re.escape(t.gettext(msgid)).replace(re.escape("{n}"), r"([\d,]+)")
+        if m := re.search(pattern, text):
+            return int(m.group(1).replace(",", ""))
+    return None
 
 
 # ---- checklists as shown ----------------------------------------------------------

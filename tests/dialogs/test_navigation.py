@@ -243,7 +243,12 @@ async def test_a_good_answer_resets_the_failure_count(person: Person) -> None:
 async def test_cancel_clears_the_answers_and_shows_the_menu(person: Person) -> None:
     await person.command("screen")
     await person.answer_until(WORKER, stop="homes_owned")
+    await person.command("cancel")                  # answers would be lost: asked first
+    assert msg_head("confirm.drop.cancel") in person.text and await person.answers() != {}
+    await person.press("ok:keep")                   # kept: the question waits
+    assert msg("nav.kept") in person.text and person.asks == "homes_owned"
     await person.command("cancel")
+    await person.press("ok:drop:cancel")
     assert msg("nav.cancelled") in person.text and msg("menu.welcome") in person.text
     assert await person.answers() == {}
     await person.say("1")                           # the question is gone
@@ -256,10 +261,13 @@ async def test_start_over_from_the_result_and_mid_way(person: Person) -> None:
     await person.command("screen")
     await person.answer_until(WORKER)
     await person.press("nav:restart")
+    assert msg_head("confirm.drop.restart") in person.text   # the answers would be lost: asked first
+    await person.press("ok:drop:restart")
     assert msg("screen.intro") in person.text and person.asks == "union_member"
     assert await person.answers() == {}
     await person.answer(True)
     await person.command("restart")
+    await person.press("ok:drop:restart")
     assert person.asks == "union_member" and await person.answers() == {}
 
 
@@ -461,5 +469,6 @@ async def test_screen_goes_on_with_an_open_screening_and_restart_starts_over(per
     assert person.asks == "labor_relation"
     assert await person.answers() == {"union_member": True}
     await person.command("restart")
+    await person.press("ok:drop:restart")
     assert person.asks == "union_member"
     assert await person.answers() == {}
