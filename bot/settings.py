@@ -6,6 +6,7 @@ tests never touch ``os.environ``.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,11 @@ class Settings:
     web_listen: str = "127.0.0.1"
     web_port: int = 8080
     web_secure_cookies: bool = False
+    broadcast_rate: float = 25.0  # outbox messages (reminders, messages to others) per second, overall
+    chat_rate: float = 1.0  # outbox messages per second to one chat
+    reminder_time: dt.time = dt.time(9, 0)  # local time (BOT_TIMEZONE) reminders go out
+    reminder_days: tuple[int, ...] = (7, 3, 1, 0)  # days (working days for such deadlines) before
+    example_campaign: str | None = None  # a shipped campaign loaded at start (jiangxi-2016)
 
     @property
     def key_file(self) -> Path:
@@ -85,6 +91,42 @@ def _listen(env: Mapping[str, str], name: str, default: str) -> str:
     if not all(c.isalnum() or c in ".:-[]" for c in raw) or not raw.isascii():
         raise SettingsError(f"{name} must be an address to listen on (e.g. 127.0.0.1 or 0.0.0.0), not {raw!r}")
     return raw.strip("[]")
+
+
+def _per_second(env: Mapping[str, str], name: str, default: str) -> float:
+    raw = env.get(name, default).strip() or default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 10_000:
+        raise SettingsError(f"{name} must be messages per second (e.g. {default}), not {raw!r}")
+    return value
+
+
+def _reminders(env: Mapping[str, str]) -> dict:
+    """BOT_BROADCAST_RATE, BOT_CHAT_RATE, BOT_REMINDER_TIME, BOT_REMINDER_DAYS, BOT_EXAMPLE_CAMPAIGN."""
+    raw_time = env.get("BOT_REMINDER_TIME", "09:00").strip() or "09:00"
+    try:
+        at = dt.time.fromisoformat(raw_time)
+    except ValueError:
+        raise SettingsError(f"BOT_REMINDER_TIME must be a time of day like 09:00, not {raw_time!r}") from None
+    raw_days = env.get("BOT_REMINDER_DAYS", "7,3,1,0").replace(" ", "") or "7,3,1,0"
+    if not all(d.isascii() and d.isdigit() and int(d) <= 366 for d in raw_days.split(",")):
+        raise SettingsError(f"BOT_REMINDER_DAYS must be days before a deadline like 7,3,1,0, not {raw_days!r}")
+    campaign = env.get("BOT_EXAMPLE_CAMPAIGN", "").strip() or None
+    if campaign:
+        from rules.campaign import load_campaign
+        from rules.edition import EditionError
+
+        try:
+            load_campaign(campaign)
+        except EditionError as exc:
+            raise SettingsError(f"BOT_EXAMPLE_CAMPAIGN: {exc}") from None
+    return {"broadcast_rate": _per_second(env, "BOT_BROADCAST_RATE", "25"),
+            "chat_rate": _per_second(env, "BOT_CHAT_RATE", "1"), "reminder_time": at,
+            "reminder_days": tuple(sorted({int(d) for d in raw_days.split(",")}, reverse=True)),
+            "example_campaign": campaign}
 
 
 def _edition(env: Mapping[str, str]) -> str:
@@ -138,6 +180,7 @@ def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
         web_listen=_listen(env, "BOT_WEB_LISTEN", "127.0.0.1"),
         web_port=_port(env, "BOT_WEB_PORT", "8080"),
         web_secure_cookies=_flag(env, "BOT_WEB_SECURE_COOKIES"),
+        **_reminders(env),
     )
 
 

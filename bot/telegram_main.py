@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import Application
 
-from bot.outbox import Deliver, OutboxSender, Rejected, Unreachable, render_payload
+from bot.outbox import Deliver, OutboxSender, Rejected, RetryLater, SendLimiter, Unreachable, render_payload
+from bot.reminders import ReminderScheduler
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram_app import build_application, describe_bot, with_retries
 from bot.wiring import open_assistant
@@ -31,9 +32,11 @@ log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-def telegram_deliver(app: Application, db: Database, default_language: str) -> Deliver:
+def telegram_deliver(app: Application, db: Database, default_language: str,
+                     limiter: SendLimiter | None = None) -> Deliver:
     """The outbox's deliver for 'tg:' keys: the payload rendered in the recipient's
-    language, sent as one HTML message (no keyboard) to the chat of the same id."""
+    language, sent as one HTML message (a reminder's links as buttons) to the chat of
+    the same id, within ``limiter``'s slots (taken right before the send)."""
 
     async def deliver(recipient: str, payload: dict[str, Any]) -> None:
         async with db.transaction() as tx:
@@ -43,9 +46,16 @@ def telegram_deliver(app: Application, db: Database, default_language: str) -> D
             text = html.escape(render_payload(payload, language), quote=False)
             chat_id = int(recipient.partition(":")[2])
         except Exception as exc:  # a payload or key that never becomes sendable
+            markup = open_buttons(app, payload, language)
             raise Rejected(type(exc).__name__) from exc
         try:
-            await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        if limiter is not None:
+            await limiter.acquire(recipient)
+            await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                       reply_markup=markup)
+        except RetryAfter as exc:  # flood control: every send waits (bot/outbox.py)
+            wait = exc.retry_after
+            raise RetryLater(wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)) from exc
         except Forbidden as exc:  # blocked by the user (or deactivated)
             raise Unreachable(type(exc).__name__) from exc
         except BadRequest as exc:
@@ -57,11 +67,47 @@ def telegram_deliver(app: Application, db: Database, default_language: str) -> D
 
 
 async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
+def open_buttons(app: Application, payload: dict[str, Any], language: str) -> InlineKeyboardMarkup | None:
+    """A reminder's "open" buttons as links that start the bot with a payload
+    (t.me/<bot>?start=draft): an outbox message is not a question of the session."""
+    from dialogs.render import render
+    from dialogs.types import reply_from_json
+
+    reply = reply_from_json(payload)
+    if not reply.choices or not app.bot.username:
+        return None
+    shown = render(reply, language).buttons
+    rows = [[InlineKeyboardButton(b.label, url=f"https://t.me/{app.bot.username}?start={c.pick.value}")]
+            for c, b in zip(reply.choices, shown) if c.pick.kind == "open"]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def start_reminders(settings: Settings, assistant, sender: OutboxSender) -> ReminderScheduler:
+    """The reminder timer (bot/reminders.py), the policy new reminders are planned with,
+    and BOT_EXAMPLE_CAMPAIGN's deadlines loaded (once: they are kept by code)."""
+    from dialogs.deadlines import load_campaign_into
+    from rules.reminder_times import ReminderPolicy
+
+    assistant.reminder_policy = policy = ReminderPolicy(settings.reminder_days, settings.reminder_time,
+                                                        settings.timezone)
+    if settings.example_campaign:
+        async with assistant.db.transaction() as tx:
+            added = await load_campaign_into(tx, settings.example_campaign, policy, "system")
+        log.warning("example campaign %s: %d deadline(s) added", settings.example_campaign, added)
+    scheduler = ReminderScheduler(assistant.db, zone=settings.timezone, channels=("tg",), on_queued=sender.wake)
+    assistant.on_reminders = scheduler.wake
+    scheduler.start()
+    return scheduler
+
+
     """Runs the bot until ``stop`` is set."""
     assistant = await open_assistant(settings, today=today)
     db = assistant.db
     app = build_application(settings, assistant)
-    sender = OutboxSender(db, "tg", telegram_deliver(app, db, settings.default_locale))
+    limiter = SendLimiter(settings.broadcast_rate, 1.0 / settings.chat_rate)
+    sender = OutboxSender(db, "tg", telegram_deliver(app, db, settings.default_locale, limiter),
+                          limiter=limiter, pace=False)
+    reminders = None
     app.bot_data["outbox"] = sender
     assistant.on_outgoing = sender.wake  # after a step that queued messages is committed
     try:
@@ -76,6 +122,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
         sender.start()
         if settings.webhook_url:
             await app.updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+        reminders = await start_reminders(settings, assistant, sender)  # what fell due while down: now
                                             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
                                             webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
                                             allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
@@ -89,8 +136,12 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
         await app.stop()
         await sender.stop()
         await with_retries(app.bot.confirm_handled, "getUpdates")  # so none is handled twice
+        if reminders is not None:
+            await reminders.stop()
     finally:
         await sender.stop()
+        if reminders is not None:
+            await reminders.stop()
         if app.running:
             await app.stop()
         await app.shutdown()

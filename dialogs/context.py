@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules.edition import Edition
+from rules.reminder_times import ReminderPolicy
 
 
 @dataclass(frozen=True)
@@ -19,3 +20,6 @@ class Context:
     today: dt.date
     roles: frozenset[str] = field(default_factory=frozenset)
     desk: Any = None  # dialogs.drafts.Desk (None where no records were loaded)
+    tx: Any = None  # the step's storage Tx (run whole on the database's thread: see dialogs.reminder_plan.inline)
+    person: str | None = None  # the key of the person this step is for
+    reminders: ReminderPolicy = field(default_factory=ReminderPolicy)  # when reminders fall (settings)

@@ -27,6 +27,7 @@ from locales import LANGUAGES, normalise_language
 
 from dialogs import checklist, menu, outcome, screening
 from dialogs import consent, form, form_members, form_review, form_status
+from dialogs import deadlines, reminders_flow
 from dialogs.context import Context
 from dialogs.flow import Flow, Outgoing, Replies, Turn
 from dialogs.state import SessionState
@@ -36,6 +37,8 @@ from dialogs.types import Button, Choice, Command, Input, Msg, Pick, Reply, pick
 FLOWS: dict[str, Flow] = {f.name: f for f in (menu.FLOW, screening.FLOW, outcome.FLOW, checklist.FLOW)}
 FLOWS.update({f.name: f for f in (consent.FLOW, form.FLOW, form_members.FLOW, form_review.FLOW,
                                  form_status.FLOW)})  # the registration form
+FLOWS[deadlines.FLOW.name] = deadlines.FLOW
+FLOWS[reminders_flow.FLOW.name] = reminders_flow.FLOW
 
 START_PAYLOADS: dict[str, Callable[[Turn], Replies]] = {
     "screen": screening.start, "materials": checklist.start, "checklist": checklist.start}
@@ -106,6 +109,9 @@ GLOBAL: dict[str, Callable[[Turn], Replies]] = {
     "cancel": confirm_dropping("cancel"), "change": outcome.summary, "summary": outcome.summary,
 }
 GLOBAL.update({"apply": form.apply, "status": form_status.status, "mydraft": form_status.copy})
+GLOBAL["deadlines"] = deadlines.show_list
+GLOBAL["reminders"] = reminders_flow.show
+START_PAYLOADS["deadlines"] = deadlines.show_list  # a reminder's button
 
 
 def on_command(turn: Turn, cmd: Command) -> Replies:
