@@ -31,6 +31,7 @@ Logs carry outbox ids, counts and exception type names only, never a payload or 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -66,7 +67,9 @@ class RetryLater(Exception):
 
 class SendLimiter:
     """Spaces sends: at most ``rate`` a second overall, one per ``chat_interval`` s per
-    person, none while paused (after a 429). Slots are handed out in the order asked."""
+    person, none while paused (after a 429). Slots are handed out in the order asked,
+    and never more than ``rate`` sends start in any one second, even when the event loop
+    was held up and several slots came due at once."""
 
     def __init__(self, rate: float = 25.0, chat_interval: float = 1.0, *,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -76,6 +79,7 @@ class SendLimiter:
         self._next = 0.0
         self._paused_until = 0.0
         self._chat_next: dict[str, float] = {}
+        self._window: collections.deque[float] = collections.deque(maxlen=max(int(rate), 1))
 
     def pause(self, seconds: float) -> None:
         """No send starts within ``seconds`` from now."""
@@ -90,7 +94,12 @@ class SendLimiter:
             self._chat_next[recipient] = slot + self.chat_interval
             if slot > now:
                 await asyncio.sleep(slot - now)
-            if self._clock() + 1e-6 >= self._paused_until:
+            now = self._clock()
+            if len(self._window) == self._window.maxlen and now - self._window[0] < 1.0:
+                self._next = max(self._next, self._window[0] + 1.0)  # a burst after a stall: wait
+                continue
+            if now + 1e-6 >= self._paused_until:
+                self._window.append(now)
                 break
         if len(self._chat_next) > 4096:  # forget people whose slot has passed
             now = self._clock()
@@ -125,6 +134,7 @@ class OutboxSender:
         prune_every: timedelta = timedelta(days=1),
         keep: timedelta = KEEP,
         limiter: SendLimiter | None = None,
+        pace: bool = True,
         max_slowdowns: int = 10,
     ) -> None:
         self.db, self.channel, self._deliver = db, channel, deliver
@@ -132,7 +142,9 @@ class OutboxSender:
         self.concurrency, self.per_recipient = concurrency, per_recipient
         self.retry = {"base": base_delay, "cap": max_delay, "max_attempts": max_attempts}
         self.idle_poll, self.prune_every, self.keep = idle_poll, prune_every, keep
-        self.limiter, self.max_slowdowns = limiter, max_slowdowns  # None: no spacing (tests, web)
+        # None: no spacing (tests, web); pace=False: deliver takes the slot itself, right before it
+        # sends (after reading the recipient's language, so a busy database cannot bunch sends up)
+        self.limiter, self.pace, self.max_slowdowns = limiter, pace, max_slowdowns
         self.counts = {"sent": 0, "retried": 0, "unreachable": 0, "failed": 0, "slowed": 0}
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -226,7 +238,7 @@ class OutboxSender:
         same message is tried again (at most ``max_slowdowns`` times, then it is a
         passing failure)."""
         for _ in range(self.max_slowdowns):
-            if self.limiter is not None:
+            if self.limiter is not None and self.pace:
                 await self.limiter.acquire(message.recipient)
             try:
                 return await self._deliver(message.recipient, message.payload)
