@@ -50,10 +50,12 @@ class ReminderScheduler:
 
     def __init__(self, db: Database, *, zone: Any, channels: Sequence[str] = ("tg",),
                  on_queued: Callable[[], None] | None = None, audiences: Mapping[str, AudienceOf] | None = None,
-                 batch: int = 500, late_after: timedelta = timedelta(minutes=10), idle_poll: float = 600.0) -> None:
+                 batch: int = 500, late_after: timedelta = timedelta(minutes=10), idle_poll: float = 600.0,
+                 on_broadcast: Callable[[Reminder], None] | None = None) -> None:
         self.db, self.zone, self.channels, self.on_queued = db, zone, tuple(channels), on_queued
         self.audiences: dict[str, AudienceOf] = {"drafts": nobody, **(audiences or {})}
         self.batch, self.late_after, self.idle_poll = batch, late_after, idle_poll
+        self.on_broadcast = on_broadcast  # a reminder someone sent now is queued: show them its progress
         self.counts = {"fired": 0, "queued": 0, "muted": 0, "late": 0}
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -162,6 +164,8 @@ class ReminderScheduler:
             await tx.reminders.mark_fired(reminder.id, late=late)
         self._count(late, queued)
         log.info("reminders: %s fired to %d of %d people", reminder.subject, queued, len(people))
+        if reminder.started_by and self.on_broadcast is not None:
+            self.on_broadcast(reminder)
         return queued
 
     async def _audience(self, tx: Any, audience: str | None) -> list[str]:
@@ -174,3 +178,23 @@ class ReminderScheduler:
         self.counts["fired"] += 1
         self.counts["queued"] += queued
         self.counts["late"] += int(late)
+
+
+Say = Callable[[Msg, Any], Awaitable[Any]]  # (message, handle or None) -> handle: sends, then edits
+
+
+async def report_progress(db: Database, reminder: Reminder, say: Say, *, every: float = 2.0) -> dict[str, int]:
+    """Shows whoever sent ``reminder`` now how it goes: one message with the counts,
+    edited as they change (at most every ``every`` s), ending with the final report
+    (sent, unreachable, failed). The final counts."""
+    handle, shown = None, None
+    while True:
+        async with db.transaction() as tx:
+            counts = await tx.reminders.progress(reminder.id)
+        done = counts["pending"] == 0
+        msg = Msg("reminder.report" if done else "reminder.progress", {**counts, "total": sum(counts.values())})
+        if msg != shown:
+            handle, shown = await say(msg, handle), msg
+        if done:
+            return counts
+        await asyncio.sleep(every)

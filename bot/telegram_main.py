@@ -21,8 +21,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import Application
 
-from bot.outbox import Deliver, OutboxSender, Rejected, RetryLater, SendLimiter, Unreachable, render_payload
-from bot.reminders import ReminderScheduler
+from bot.outbox import Deliver, OutboxSender, Rejected, RetryLater, Unreachable, render_payload
+from bot.send_limiter import SendLimiter
+from bot.reminders import ReminderScheduler, report_progress
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram_app import build_application, describe_bot, with_retries
 from bot.wiring import open_assistant
@@ -45,12 +46,12 @@ def telegram_deliver(app: Application, db: Database, default_language: str,
         try:
             text = html.escape(render_payload(payload, language), quote=False)
             chat_id = int(recipient.partition(":")[2])
-        except Exception as exc:  # a payload or key that never becomes sendable
             markup = open_buttons(app, payload, language)
+        except Exception as exc:  # a payload or key that never becomes sendable
             raise Rejected(type(exc).__name__) from exc
-        try:
         if limiter is not None:
             await limiter.acquire(recipient)
+        try:
             await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
                                        reply_markup=markup)
         except RetryAfter as exc:  # flood control: every send waits (bot/outbox.py)
@@ -66,7 +67,6 @@ def telegram_deliver(app: Application, db: Database, default_language: str,
     return deliver
 
 
-async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
 def open_buttons(app: Application, payload: dict[str, Any], language: str) -> InlineKeyboardMarkup | None:
     """A reminder's "open" buttons as links that start the bot with a payload
     (t.me/<bot>?start=draft): an outbox message is not a question of the session."""
@@ -82,7 +82,7 @@ def open_buttons(app: Application, payload: dict[str, Any], language: str) -> In
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def start_reminders(settings: Settings, assistant, sender: OutboxSender) -> ReminderScheduler:
+async def start_reminders(settings: Settings, assistant, sender: OutboxSender, app: Application) -> ReminderScheduler:
     """The reminder timer (bot/reminders.py), the policy new reminders are planned with,
     and BOT_EXAMPLE_CAMPAIGN's deadlines loaded (once: they are kept by code)."""
     from dialogs.deadlines import load_campaign_into
@@ -94,12 +94,42 @@ async def start_reminders(settings: Settings, assistant, sender: OutboxSender) -
         async with assistant.db.transaction() as tx:
             added = await load_campaign_into(tx, settings.example_campaign, policy, "system")
         log.warning("example campaign %s: %d deadline(s) added", settings.example_campaign, added)
-    scheduler = ReminderScheduler(assistant.db, zone=settings.timezone, channels=("tg",), on_queued=sender.wake)
+    scheduler = ReminderScheduler(assistant.db, zone=settings.timezone, channels=("tg",), on_queued=sender.wake,
+                                  on_broadcast=lambda r: _track(app, assistant, r))
     assistant.on_reminders = scheduler.wake
     scheduler.start()
     return scheduler
 
 
+def _track(app: Application, assistant, reminder) -> None:
+    """Shows the reviewer who sent a reminder now its progress: one message, edited."""
+    from dialogs.render import text_of
+    from locales import translator
+
+    chat_id = int(reminder.started_by.partition(":")[2])
+
+    async def say(msg, handle):
+        text = html.escape(text_of(msg, translator(await assistant.language_of(reminder.started_by))), quote=False)
+        if handle is None:
+            return (await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)).message_id
+        await app.bot.edit_message_text(text, chat_id=chat_id, message_id=handle, parse_mode=ParseMode.HTML)
+        return handle
+
+    async def track():
+        try:
+            await report_progress(assistant.db, reminder, say)
+        except Exception as exc:  # the report is best effort; the reminders go out regardless
+            log.warning("broadcast progress not shown: %s", type(exc).__name__)
+
+    task = asyncio.get_running_loop().create_task(track())
+    _TRACKING.add(task)
+    task.add_done_callback(_TRACKING.discard)
+
+
+_TRACKING: set[asyncio.Task] = set()
+
+
+async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
     """Runs the bot until ``stop`` is set."""
     assistant = await open_assistant(settings, today=today)
     db = assistant.db
@@ -120,9 +150,9 @@ async def start_reminders(settings: Settings, assistant, sender: OutboxSender) -
         await describe_bot(app)
         await app.start()
         sender.start()
+        reminders = await start_reminders(settings, assistant, sender, app)  # what fell due while down: now
         if settings.webhook_url:
             await app.updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-        reminders = await start_reminders(settings, assistant, sender)  # what fell due while down: now
                                             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
                                             webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
                                             allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
@@ -134,14 +164,14 @@ async def start_reminders(settings: Settings, assistant, sender: OutboxSender) -
         log.warning("stopping: finishing the updates in hand")
         await app.updater.stop()
         await app.stop()
+        if reminders is not None:
+            await reminders.stop()
         await sender.stop()
         await with_retries(app.bot.confirm_handled, "getUpdates")  # so none is handled twice
-        if reminders is not None:
-            await reminders.stop()
     finally:
-        await sender.stop()
         if reminders is not None:
             await reminders.stop()
+        await sender.stop()
         if app.running:
             await app.stop()
         await app.shutdown()

@@ -17,6 +17,7 @@ stateDiagram-v2
     view --> date: change date
     view --> name: change name
     view --> audience: change audience
+    view --> view: remind now (its progress is shown as it goes)
     view --> remove: remove
     remove --> list: yes: removed, reminders withdrawn
     list --> list: load the 2016 example campaign
@@ -33,7 +34,7 @@ from rules.parse import ParseError
 from storage import Deadline
 
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.reminder_plan import inline, plan_deadline, withdraw
+from dialogs.reminder_plan import inline, plan_deadline, send_deadline_now, withdraw
 from dialogs.types import Choice, Day, Label, Msg, Pick, Reply, Text
 
 MANAGERS = frozenset({"reviewer", "admin"})
@@ -98,7 +99,7 @@ def _view(turn: Turn, d: Deadline) -> Replies:
         lines.append(Msg("reminder.reference", {"reference": d.reference}))
     choices = [Choice(Pick("deadline", v), Msg(m)) for v, m in (
         ("date", "deadlines.btn.date"), ("name", "deadlines.btn.name"), ("audience", "deadlines.btn.audience"),
-        ("remove", "deadlines.btn.remove"), ("list", "deadlines.btn.list"))]
+        ("now", "deadlines.btn.now"), ("remove", "deadlines.btn.remove"), ("list", "deadlines.btn.list"))]
     return [turn.ask(tuple(lines), choices)]
 
 
@@ -190,6 +191,10 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
         return show_list(turn, (Msg("deadlines.gone"),))
     if action in ("date", "name", "audience"):
         return _ask(turn, action)
+    if action == "now":
+        inline(send_deadline_now(tx, d, turn.ctx.person or "?", turn.ctx.today))
+        inline(tx.audit.add(turn.ctx.person or "?", "deadline.sent_now", d.subject, at=tx.reminders.now()))
+        return [Reply((Msg("deadlines.sending", {"name": _label(d)}),))] + _view(turn, d)
     if action == "remove":
         st.asking = "remove"
         return [turn.ask((Msg("deadlines.confirm_remove", {"name": _label(d), "date": Day(d.due_date)}),),

@@ -98,6 +98,18 @@ async def plan_deadline(tx: Any, deadline: Deadline, policy: ReminderPolicy) -> 
     return await tx.reminders.plan(deadline.subject, planned)
 
 
+async def send_deadline_now(tx: Any, deadline: Deadline, started_by: str, today: dt.date) -> Any:
+    """A reminder of a campaign deadline to its audience, sent at once by ``started_by``,
+    who then sees its progress and a final report (bot/reminders.py)."""
+    now = tx.reminders.now()
+    days = max((deadline.due_date - today).days, 0)
+    reply = deadline_reply(deadline, today, days)
+    return await tx.reminders.send_now(PlannedReminder(
+        key=f"{deadline.subject}:now:{now.isoformat()}", subject=deadline.subject, kind=CAMPAIGN,
+        audience=deadline.audience, deadline_date=deadline.due_date, days_before=days, due_at=now,
+        payload=reply_to_json(reply)), started_by)
+
+
 async def plan_case_reminders(tx: Any, kind: str, subject: str, recipient: str, deadline: dt.date, *,
                               policy: ReminderPolicy, days_before: tuple[int, ...] | None = None,
                               workdays: bool = False, params: dict[str, Any] | None = None) -> int:

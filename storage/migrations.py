@@ -187,6 +187,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             late          INTEGER NOT NULL DEFAULT 0,
             outbox_id     INTEGER,
             parent_id     INTEGER,
+            started_by    TEXT,  -- who sent it now (sees its progress), NULL when planned
             CHECK (recipient IS NOT NULL OR audience IS NOT NULL)
         );
         CREATE INDEX reminders_due ON reminders (state, due_at);

@@ -27,7 +27,7 @@ from storage.times import Clock, from_db, to_db
 
 ReminderState = Literal["planned", "sent", "withdrawn", "muted"]
 _COLUMNS = ("id, key, subject, kind, recipient, audience, deadline_date, days_before, due_at, payload, state, "
-            "attempts, sent_at, late, outbox_id, parent_id")
+            "attempts, sent_at, late, outbox_id, parent_id, started_by")
 ROLE_AUDIENCES = {"clerks": "clerk", "reviewers": "reviewer"}
 
 
@@ -62,6 +62,7 @@ class Reminder(PlannedReminder):
     late: bool = False
     outbox_id: int | None = None
     parent_id: int | None = None
+    started_by: str | None = None
 
 
 class ReminderRepo:
@@ -117,6 +118,31 @@ class ReminderRepo:
         count = await run(self._conn, sql, params)
         self.changed |= bool(count)
         return count
+
+    async def send_now(self, reminder: PlannedReminder, started_by: str) -> Reminder:
+        """A reminder someone sends at once (a broadcast): due now, its progress shown to them."""
+        token = self._cipher.encrypt_json(reminder.payload, aad=payload_aad(reminder.key))
+        row = await fetch_one(
+            self._conn,
+            "INSERT INTO reminders (key, subject, kind, recipient, audience, deadline_date, days_before, due_at, "
+            f"payload, state, started_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?) RETURNING {_COLUMNS}",
+            (reminder.key, reminder.subject, reminder.kind, reminder.recipient, reminder.audience,
+             reminder.deadline_date.isoformat(), reminder.days_before, to_db(reminder.due_at), token,
+             check_user_key(started_by)))
+        self.changed = True
+        return self._reminder(row)
+
+    async def progress(self, parent_id: int) -> dict[str, int]:
+        """How an audience reminder's messages stand: pending, sent, unreachable, failed
+        (from the outbox) and muted."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT CASE WHEN r.state = 'muted' THEN 'muted' ELSE COALESCE(o.state, 'sent') END, COUNT(*) "
+            "FROM reminders r LEFT JOIN outbox o ON o.id = r.outbox_id WHERE r.parent_id = ? GROUP BY 1",
+            (int(parent_id),))
+        counts = {"pending": 0, "sent": 0, "unreachable": 0, "failed": 0, "muted": 0}
+        counts.update({state: int(n) for state, n in rows})
+        return counts
 
     # ---- firing -----------------------------------------------------------------------------
     async def due(self, now: dt.datetime, *, limit: int = 200) -> list[Reminder]:
@@ -218,10 +244,10 @@ class ReminderRepo:
 
     def _reminder(self, row: Row) -> Reminder:
         (rid, key, subject, kind, recipient, audience, deadline_date, days_before, due_at, token, state, attempts,
-         sent_at, late, outbox_id, parent_id) = row
+         sent_at, late, outbox_id, parent_id, started_by) = row
         payload = self._cipher.decrypt_json(token, aad=payload_aad(key)) if token else {}
         return Reminder(id=rid, key=key, subject=subject, kind=kind, recipient=recipient, audience=audience,
                         deadline_date=dt.date.fromisoformat(deadline_date), days_before=days_before,
                         due_at=from_db(due_at), payload=payload, state=state, attempts=attempts,
                         sent_at=from_db(sent_at) if sent_at else None, late=bool(late), outbox_id=outbox_id,
-                        parent_id=parent_id)
+                        parent_id=parent_id, started_by=started_by)

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.outbox import OutboxSender, RetryLater, SendLimiter, render_payload
+from bot.outbox import OutboxSender, RetryLater, render_payload
+from bot.send_limiter import SendLimiter
 from bot.reminders import ReminderScheduler
 from dialogs.reminder_plan import plan_case_reminders, plan_deadline, withdraw
 from rules.reminder_times import ReminderPolicy
@@ -242,3 +243,46 @@ async def test_retry_after_pauses_every_send_and_costs_no_attempt(db, clock):
     assert sender.counts["slowed"] == 1
     async with db.transaction() as tx:
         assert {(m.state, m.attempts) for k in ("tg:1", "tg:2") for m in await tx.outbox.list_for(k)} == {("sent", 1)}
+
+
+async def test_a_reviewer_sees_the_progress_and_the_report_of_a_reminder_sent_now(db, clock):
+    from bot.outbox import Unreachable
+    from bot.reminders import report_progress
+    from dialogs.reminder_plan import send_deadline_now
+    from dialogs.render import text_of
+    from locales import translator
+
+    keys = [f"tg:{i}" for i in range(1, 6)]
+    await people(db, *keys)
+    d = await add_deadline(db, dt.date(2016, 10, 31))
+    async with db.transaction() as tx:
+        await tx.reminders.mute("tg:5", "campaign")
+        await send_deadline_now(tx, d, "tg:9", dt.date(2016, 9, 20))
+    started = []
+    s = scheduler(db, on_broadcast=started.append)
+    assert await s.fire_due() == 4
+    [reminder] = started
+    assert reminder.started_by == "tg:9"
+
+    async def deliver(key, payload):
+        if key == "tg:2":
+            raise Unreachable("blocked")
+
+    shown: list[tuple[str, int | None]] = []
+
+    async def say(msg, handle):
+        shown.append((text_of(msg, translator("en")), handle))
+        return 77
+
+    sender = OutboxSender(db, "tg", deliver)
+    report = asyncio.create_task(report_progress(db, reminder, say, every=0.05))
+    await asyncio.sleep(0.1)
+    sender.start()
+    try:
+        counts = await asyncio.wait_for(report, 10)
+    finally:
+        await sender.stop()
+    assert counts == {"pending": 0, "sent": 3, "unreachable": 1, "failed": 0, "muted": 1}
+    assert shown[0] == ("Sending the reminder: 5 people, 0 sent, 4 waiting, 0 unreachable, 0 failed, 1 muted.", None)
+    assert shown[-1] == ("The reminder is out: 5 people, 3 sent, 1 unreachable, 0 failed, 1 muted.", 77)  # edited
+    assert "The reminder is out" not in "".join(t for t, _ in shown[:-1])

@@ -131,3 +131,21 @@ async def test_anyone_mutes_and_unmutes_a_kind(assistant):
     await worker.press("rmd:done")
     async with assistant.db.transaction() as tx:
         assert await tx.reminders.muted("tg:2") == set()
+
+
+async def test_remind_now_queues_a_reminder_the_reviewer_follows(assistant):
+    admin = Person(assistant, "tg:1")
+    await admin.command("deadlines")
+    await admin.press("dl:example")
+    d = await only_deadline_by_code(assistant, "statistics_table")
+    await admin.press(f"dl:view:{d.id}")
+    await admin.press("dl:now")
+    assert "Sending the reminder of “Send the statistics table of the precise filing” now" in admin.text
+    async with assistant.db.transaction() as tx:
+        [row] = [r for r in await tx.reminders.of_subject(d.subject) if r.started_by]
+    assert (row.started_by, row.audience, row.due_at, row.state) == ("tg:1", "reviewers", NOW, "planned")
+
+
+async def only_deadline_by_code(assistant: Assistant, code: str):
+    async with assistant.db.transaction() as tx:
+        return await tx.deadlines.by_code("jiangxi-2016", code)
