@@ -30,12 +30,7 @@ from storage import Database, Reminder
 
 log = logging.getLogger(__name__)
 
-AudienceOf = Callable[[Any], Awaitable[list[str]]]  # tx -> the people of an audience
-
-
-async def nobody(tx: Any) -> list[str]:
-    """The default for 'drafts' until the drafts record people's unfinished drafts."""
-    return []
+AudienceOf = Callable[[Any], Awaitable[list[str]]]  # tx -> the people of an audience (overrides storage's)
 
 
 def late_payload(payload: dict[str, Any], due_at: datetime, zone: Any) -> dict[str, Any]:
@@ -53,7 +48,7 @@ class ReminderScheduler:
                  batch: int = 500, late_after: timedelta = timedelta(minutes=10), idle_poll: float = 600.0,
                  on_broadcast: Callable[[Reminder], None] | None = None) -> None:
         self.db, self.zone, self.channels, self.on_queued = db, zone, tuple(channels), on_queued
-        self.audiences: dict[str, AudienceOf] = {"drafts": nobody, **(audiences or {})}
+        self.audiences: dict[str, AudienceOf] = dict(audiences or {})
         self.batch, self.late_after, self.idle_poll = batch, late_after, idle_poll
         self.on_broadcast = on_broadcast  # a reminder someone sent now is queued: show them its progress
         self.counts = {"fired": 0, "queued": 0, "muted": 0, "late": 0}

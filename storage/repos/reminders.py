@@ -186,8 +186,8 @@ class ReminderRepo:
         return {r[0] for r in rows}
 
     async def audience(self, audience: str, *, channels: Sequence[str]) -> list[str]:
-        """The people of a role audience ('clerks', 'reviewers') or 'everyone', on the
-        given channels, in key order."""
+        """The people of an audience on the given channels, in key order: 'clerks',
+        'reviewers' (by role), 'everyone', 'drafts' (filling a draft not yet submitted)."""
         if not channels:
             return []
         like = " OR ".join("key LIKE ?" for _ in channels)
@@ -198,6 +198,11 @@ class ReminderRepo:
             rows = await fetch_all(
                 self._conn, f"SELECT user_key AS key FROM user_roles WHERE role = ? AND ({like}) ORDER BY user_key",
                 [ROLE_AUDIENCES[audience], *params])
+        elif audience == "drafts":  # whoever fills a draft still open (rules/lifecycle.py EDITABLE)
+            like = like.replace("key LIKE", "created_by LIKE")
+            rows = await fetch_all(
+                self._conn, f"SELECT DISTINCT created_by FROM drafts WHERE status IN ('draft', 'returned') "
+                f"AND ({like}) ORDER BY created_by", params)
         else:
             raise ValueError(f"no such audience in storage: {audience!r}")
         return [r[0] for r in rows]

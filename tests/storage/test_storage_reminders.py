@@ -87,6 +87,18 @@ async def test_audiences_come_from_roles_and_channels(db):
         assert await tx.reminders.audience("reviewers", channels=("tg",)) == ["tg:3"]
 
 
+async def test_the_drafts_audience_is_whoever_fills_an_unsubmitted_draft(db):
+    from storage import StoredDraft
+
+    async with db.transaction() as tx:
+        for ref, status, by in (("AAAA1", "draft", "tg:1"), ("AAAA2", "returned", "tg:2"),
+                                ("AAAA3", "submitted", "tg:3"), ("AAAA4", "draft", "web:w"), ("AAAA5", "draft", "tg:1")):
+            saved = await tx.drafts.save(StoredDraft(reference=ref, status="draft", created_by=by, applicant_key=by))
+            if status != "draft":
+                await tx.drafts.save(saved.model_copy(update={"status": status}))
+        assert await tx.reminders.audience("drafts", channels=("tg",)) == ["tg:1", "tg:2"]
+
+
 async def test_audience_rows_expand_once_per_person(db):
     async with db.transaction() as tx:
         await tx.reminders.plan("deadline:1", [planned("deadline:1", 1, at(9), recipient=None, audience="everyone")])
