@@ -65,17 +65,32 @@ def rate(fn: Callable[[], int], seconds: float, repeats: int = 5) -> float:
     return best
 
 
-def questions(raw: dict[str, Any], today: dt.date, ed: rules.Edition) -> tuple[int, str | None, Any]:
-    """Questions asked before the decision, the fact the profile lacked (or None), the decision."""
+def questions(raw: dict[str, Any], today: dt.date, ed: rules.Edition,
+              grouped: bool = True) -> tuple[int, str | None, Any]:
+    """Questions asked before the decision, the fact the profile lacked (or None), the
+    decision. ``grouped``: as the dialog asks, with the edition's question groups (one
+    answer for all of a group's facts, or "not all" and then one by one)."""
     full = rules.facts_for(raw, edition=ed, today=today)
     known: dict[str, Any] = {}
-    for asked in range(100):
+    declined: set[str] = set()
+    asked = 0
+    while asked < 100:
         decision = rules.evaluate(rules.facts_for(known, edition=ed, today=today), ed)
         if decision.decided:
             return asked, None, decision
         fact = decision.missing[0]
+        group = next((n for n, g in ed.question_groups.items() if grouped and g.facts[0] == fact
+                      and n not in declined and not any(f in known for f in g.facts)), None)
+        asked += 1
+        if group:
+            facts = ed.question_groups[group].facts
+            if all(getattr(full, f) is ed.question_groups[group].all_are for f in facts):
+                known |= {f: getattr(full, f) for f in facts}
+            else:
+                declined.add(group)
+            continue
         if getattr(full, fact) is None:
-            return asked, fact, decision
+            return asked - 1, fact, decision
         known[fact] = getattr(full, fact)
     raise RuntimeError("no decision after 100 questions")
 
@@ -137,6 +152,8 @@ def main() -> None:
     # --- questions to a decision ----------------------------------------------------------
     counts: list[tuple[int, str, Any]] = []
     stuck: list[tuple[str, int, str]] = []
+    ungrouped = [q for raw, today in ((r, d) for _, r, d in profiles)
+                 if (q := questions(raw, today, ed, grouped=False))[1] is None]
     for (name, raw, today) in profiles:
         asked, lacked, decision = questions(raw, today, ed)
         if lacked is None:
@@ -145,7 +162,10 @@ def main() -> None:
             stuck.append((name, asked, lacked))
     numbers = [n for n, _, _ in counts]
     print()
-    print(f"questions to a decision (asking missing[0] from the profile), {len(numbers)} profiles")
+    print(f"questions to a decision (asking missing[0] from the profile, with the question groups), "
+          f"{len(numbers)} profiles")
+    if ungrouped:
+        print(f"  one question per fact (before the groups): median {statistics.median(q[0] for q in ungrouped):g}")
     if numbers:
         med = statistics.median(numbers)
         print(f"  median {med:g}   mean {statistics.mean(numbers):.1f}   max {max(numbers)}   "

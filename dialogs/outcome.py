@@ -67,7 +67,7 @@ def change(turn: Turn, fact: str) -> Replies:
     if fact not in screen.answers or fact not in ed.facts:
         return summary(turn)
     turn.open(screening.FLOW.name)
-    screen.asking, screen.changing, screen.failures, screen.idk = fact, True, 0, False
+    screen.asking, screen.changing, screen.failures, screen.idk, screen.group = fact, True, 0, False, None
     return [question(fact, ed, turn.session.next_seq(), left=None, current=screen.answers[fact])]
 
 

@@ -22,11 +22,12 @@ from typing import Any
 from pydantic import Field
 
 from rules import Decision, FactError, evaluate, facts_for
+from rules.edition import Edition
 from rules.idcard import IdNumber
-from rules.parse import ParseError, is_dont_know, parse_yes_no, too_young
+from rules.parse import ParseError, is_dont_know, normalise, parse_yes_no, too_young
 
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.questions import EXAMPLES, effective, prune, question, read_answer, with_answer
+from dialogs.questions import EXAMPLES, NAV, effective, prune, question, read_answer, with_answer
 from dialogs.types import Choice, Msg, Pick, Reply, Text
 
 MAX_FAILURES = 3
@@ -43,6 +44,9 @@ class ScreenState(FlowState):
     failures: int = 0
     idk: bool = False  # "where to find it" shown; the question waits
     confirming: dict[str, Any] | None = None  # an odd answer ({fact: value}) waiting for "yes, that's right"
+    group: str | None = None  # a question group open instead of ``asking`` alone
+    declined: list[str] = Field(default_factory=list)  # groups answered "not all": asked one by one
+    batches: list[list[str]] = Field(default_factory=list)  # facts set together by one group answer
 
 
 def decide(screen: ScreenState, turn: Turn) -> Decision:
@@ -77,7 +81,69 @@ def ask_next(turn: Turn) -> Replies:
         return outcome.show(turn, decision)
     turn.open(FLOW.name)
     screen.asking, screen.failures, screen.idk = decision.missing[0], 0, False
+    screen.group = group_for(screen, turn.ctx.edition)
+    if screen.group:
+        return [group_question(screen.group, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
     return [question(screen.asking, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
+
+
+def group_for(screen: ScreenState, ed: Edition) -> str | None:
+    """The group to ask instead of ``asking`` alone: one that starts with it, none of
+    whose facts is answered yet, and that was not answered "not all" before."""
+    for name, group in ed.question_groups.items():
+        if (group.facts[0] == screen.asking and name not in screen.declined
+                and not any(f in screen.answers for f in group.facts)):
+            return name
+    return None
+
+
+def group_question(name: str, ed: Edition, seq: int, *, left: int | None) -> Reply:
+    """"Are all of these true?" / "Does any of these apply?" with the facts listed."""
+    group = ed.question_groups[name]
+    lines = [Msg(f"group.{name}.ask")]
+    lines += [Msg("group.item", {"n": n, "fact": Msg(f"fact.{f}")}) for n, f in enumerate(group.facts, 1)]
+    if left:
+        lines.append(Msg("progress.left", {"n": left}))
+    answers = ("all", "not_all") if group.all_are else ("none", "some")
+    choices = [Choice(Pick("answer", a), Msg(f"group.{name}.{a}")) for a in answers]
+    choices += [Choice(Pick("nav", v), Msg(m)) for v, m in NAV]
+    return Reply(tuple(lines), tuple(choices), seq, "choice", f"group:{name}")
+
+
+def on_group_answer(turn: Turn, inp: Pick | Text) -> Replies:
+    """One answer for the whole group, or "not all": then one by one."""
+    screen, ed = turn.state(ScreenState), turn.ctx.edition
+    name = screen.group
+    group = ed.question_groups[name]
+    try:
+        value = inp.value if isinstance(inp, Pick) else _typed_group_answer(inp.text, name, ed)
+    except ParseError as exc:
+        screen.failures += 1
+        kind = "bool"  # a yes/no answer to the group's question
+        return reask(turn, Msg(f"err.{kind}.{exc.code}", {"example": ""}))
+    screen.group = None
+    if value in ("all", "none"):
+        for fact in group.facts:
+            screen.answers = with_answer(screen.answers, fact, group.all_are, ed)
+        screen.order = [f for f in screen.order if f not in group.facts] + list(group.facts)
+        screen.batches.append(list(group.facts))
+    elif value in ("not_all", "some"):
+        screen.declined.append(name)
+    else:
+        return [STALE]
+    return ask_next(turn)
+
+
+def _typed_group_answer(text: str, name: str, ed: Edition) -> str:
+    """A typed answer to a group: one of its spellings (都没有, all three...), else yes or
+    no: 是 to "are all of these true?" is "all"; 否 to "does any apply?" is "none"."""
+    wanted = normalise(text).lower()
+    for value, spellings in ed.spellings.get(f"group.{name}", {}).items():
+        if wanted in {normalise(s).lower() for s in spellings.all()}:
+            return value
+    yes = parse_yes_no(text)
+    all_are = ed.question_groups[name].all_are
+    return ("all" if yes else "not_all") if all_are else ("some" if yes else "none")
 
 
 def reask(turn: Turn, error: Msg | None = None) -> Replies:
@@ -87,7 +153,10 @@ def reask(turn: Turn, error: Msg | None = None) -> Replies:
     screen.idk, screen.confirming = False, None
     fact = screen.asking
     current = screen.answers.get(fact) if screen.changing else None
-    q = question(fact, turn.ctx.edition, turn.session.seq, left=None, current=current)
+    if screen.group:
+        q = group_question(screen.group, turn.ctx.edition, turn.session.seq, left=None)
+    else:
+        q = question(fact, turn.ctx.edition, turn.session.seq, left=None, current=current)
     replies = [Reply((error,))] if error else []
     if screen.failures >= MAX_FAILURES:
         q = Reply(q.lines + (Msg("err.many_failures"),),
@@ -168,7 +237,7 @@ def on_text(turn: Turn, text: Text) -> Replies:
             return [Reply((Msg("err.pick_a_button"),))] + ask_to_confirm(turn)
     if is_dont_know(text.text):
         return dont_know(turn)
-    return on_answer(turn, text)
+    return on_group_answer(turn, text) if screen.group else on_answer(turn, text)
 
 
 def on_pick(turn: Turn, pick: Pick) -> Replies:
@@ -178,7 +247,7 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
     if pick.kind == "nav" and pick.value == "continue":
         return reask(turn)
     if pick.kind == "answer":
-        return on_answer(turn, pick)
+        return on_group_answer(turn, pick) if turn.state(ScreenState).group else on_answer(turn, pick)
     return [STALE]
 
 
@@ -187,20 +256,42 @@ STALE = Reply((Msg("nav.stale"),), stale=True)
 
 def go_back(turn: Turn) -> Replies:
     """Undoes the last answer and asks what is needed now."""
-    screen = turn.state(ScreenState)
+    screen, ed = turn.state(ScreenState), turn.ctx.edition
+    reopened = _reopen_declined_group(screen, ed)
+    if reopened:
+        return [Reply((Msg("nav.undone"),))] + ask_next(turn)
     if not screen.order:
         return [Reply((Msg("nav.nothing_to_undo"),))] + (reask(turn) if screen.asking else [])
-    last = screen.order.pop()
-    screen.answers.pop(last, None)
-    screen.answers = prune(screen.answers, turn.ctx.edition)
+    batch = screen.batches[-1] if screen.batches and screen.order[-len(screen.batches[-1]):] == screen.batches[-1] else None
+    undone = batch or [screen.order[-1]]  # a group's answer is undone whole
+    if batch:
+        screen.batches.pop()
+    screen.order = screen.order[:-len(undone)]
+    for fact in undone:
+        screen.answers.pop(fact, None)
+    screen.answers = prune(screen.answers, ed)
     screen.changing = False
     return [Reply((Msg("nav.undone"),))] + ask_next(turn)
 
 
+def _reopen_declined_group(screen: ScreenState, ed: Edition) -> bool:
+    """/back at the first one-by-one question of a group answered "not all" goes back
+    to the group question itself."""
+    for name in reversed(screen.declined):
+        facts = ed.question_groups[name].facts
+        if screen.asking in facts and not any(f in screen.answers for f in facts):
+            screen.declined.remove(name)
+            return True
+    return False
+
+
 def why(turn: Turn) -> Replies:
     """Says which clause the current question comes from, then asks again."""
-    fact = turn.state(ScreenState).asking
-    ed = turn.ctx.edition
+    screen, ed = turn.state(ScreenState), turn.ctx.edition
+    if screen.group:
+        name = screen.group
+        return [Reply((Msg(f"group.{name}.why", {"clause": ed.question_groups[name].clause}),))] + reask(turn)
+    fact = screen.asking
     params = {"clause": ed.facts[fact].clause, "limit": ed.exclusions.homes_owned_at_least}
     return [Reply((Msg(f"why.{fact}", params),))] + reask(turn)
 
@@ -210,6 +301,9 @@ def dont_know(turn: Turn) -> Replies:
     screen = turn.state(ScreenState)
     screen.idk = True
     choices = (Choice(Pick("nav", "continue"), Msg("btn.continue")), Choice(Pick("nav", "clerk"), Msg("btn.clerk")))
+    if screen.group:
+        name = screen.group
+        return [turn.ask((Msg(f"group.{name}.idk"),), choices)]
     fact = screen.asking
     return [turn.ask((Msg(f"idk.{fact}"),), choices)]
 

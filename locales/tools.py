@@ -292,6 +292,16 @@ def _dropping() -> list[str]:
     raise FamilyError("dialogs/router.py has no DROPPING table")
 
 
+def _groups() -> list[str]:
+    return list(_edition().question_groups)
+
+
+def _group_answers() -> list[tuple[str, str]]:
+    """Each question group's two answers: all / not all, or none / some."""
+    return [(name, a) for name, g in _edition().question_groups.items()
+            for a in (("all", "not_all") if g.all_are else ("none", "some"))]
+
+
 def _trigger_facts() -> tuple[str, ...]:
     """The facts a category's trigger names when it passes (rules.conditions.TRIGGER_FACTS)."""
     from rules.conditions import TRIGGER_FACTS
@@ -322,6 +332,8 @@ FAMILIES: dict[str, Callable[[], Iterable[Any]]] = {
     "age.cutoff.{group}": lambda: ("male", "female_cadre", "female"),
     "btn.drop.{what}": _dropping, "confirm.drop.{what}": _dropping,
     "with.{r}": _trigger_facts,
+    "group.{name}.ask": _groups, "group.{name}.why": _groups, "group.{name}.idk": _groups,
+    "group.{name}.{a}": _group_answers,
     "flip.{flip.fact}.{flip.relation}": _flips,
     "lang.name.{code}": lambda: LANGUAGES,
     "cmd.{c}": lambda: _module_constant("bot/telegram_app.py", "COMMANDS"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from rules.form_edition import FormSpec
 from rules.text import Text
@@ -94,6 +94,16 @@ class FactSpec(_Strict):
     own_hint: bool = False
 
 
+class QuestionGroup(_Strict):
+    """Facts most people answer the same way, asked as one question: "are all of these
+    true?" (``all_are: true``) or "does any of these apply?" (``all_are: false``). The
+    one answer sets every fact; the other asks them one by one."""
+
+    clause: str
+    facts: list[str] = Field(min_length=2)
+    all_are: bool
+
+
 class Spellings(_Strict):
     """Accepted typed spellings of one choice: per language and language-independent."""
 
@@ -153,6 +163,9 @@ class Edition(_Strict):
     facts: dict[str, FactSpec]
     # typed answers accepted for choice questions, by fact (or "locality") and value
     spellings: dict[str, dict[str, Spellings]] = Field(default_factory=dict)
+    question_groups: dict[str, QuestionGroup] = Field(default_factory=dict)
+    # what a clerk is told is still needed, by topic (a few lines, not twenty facts)
+    topics: dict[str, list[str]] = Field(default_factory=dict)
     materials: Materials
     form: FormSpec
 
@@ -164,6 +177,22 @@ class Edition(_Strict):
         if missing:
             raise ValueError(f"missing clauses for {', '.join(missing)}")
         return v
+
+    @model_validator(mode="after")
+    def _groups_and_topics_name_facts(self) -> Edition:
+        named = [f for g in self.question_groups.values() for f in g.facts]
+        named += [f for facts in self.topics.values() for f in facts]
+        unknown = sorted({f for f in named if f not in self.facts})
+        if unknown:
+            raise ValueError(f"question_groups/topics name unknown facts: {', '.join(unknown)}")
+        untopical = [f for f in self.facts if self.topics and not any(f in t for t in self.topics.values())]
+        if untopical:
+            raise ValueError(f"topics leave out facts: {', '.join(untopical)}")
+        return self
+
+    def topic_of(self, fact: str) -> str | None:
+        """The topic a fact belongs to."""
+        return next((t for t, facts in self.topics.items() if fact in facts), None)
 
     def param(self, name: str) -> Decimal | int:
         """The value of parameter ``name``."""

@@ -22,11 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ED = load_edition()
 
 # The standard worker: urban household of 3 in Nanchang city, 25,200 a year, a major
-# illness -> eligible, 低保边缘户. Numbers pick the console's numbered choices.
-CHINESE = ["/screen", "是", "1", "是", "否", "1", "否", "2", "否", "1", "1975年6月1日", "否", "是", "1",
-           "三口人", "25,200元"]
-ENGLISH = ["/lang en", "/screen", "yes", "1", "yes", "no", "1", "no", "2", "no", "1", "1975-06-01",
-           "no", "yes", "1", "3", "2.52万"]
+# illness -> eligible, 低保边缘户. Numbers pick the console's numbered choices. The scope
+# conditions and the exclusions are one question each ("1" = all three are true;
+# "都没有" = none of the exclusions), then the number of homes ("1" typed: one home).
+CHINESE = ["/screen", "1", "都没有", "1", "1", "1975年6月1日", "否", "是", "1", "三口人", "25,200元"]
+ENGLISH = ["/lang en", "/screen", "yes", "none of these", "1", "1", "1975-06-01", "no", "yes", "1", "3",
+           "2.52万"]
+ANSWERS_BEFORE_BIRTH_DATE = 9  # 3 scope facts, 4 exclusion facts, homes, hukou
 
 
 def t(msgid: str, lang: str = "zh_CN", **params: object) -> str:
@@ -78,7 +80,8 @@ def test_a_whole_screening_in_chinese(env: dict[str, str], tmp_path: Path) -> No
     assert_clean(proc)
     out = proc.stdout
     assert t("menu.welcome") in out and "  1. " + t("btn.screen") in out
-    assert t("ask.union_member") in out and "  1. 是" in out
+    assert t("group.scope.ask") in out and "  1. " + t("group.scope.all") in out
+    assert t("ask.birth_date") in out and "  1. 是" in out          # a yes/no question: 是 is 1
     assert_eligible_with_reasons_and_checklist(out, "zh_CN")
     assert t("err.generic") not in out and "err." not in out
 
@@ -88,7 +91,8 @@ def test_a_whole_screening_in_english(env: dict[str, str], tmp_path: Path) -> No
     assert_clean(proc)
     out = proc.stdout
     assert t("lang.switched", "en") in out
-    assert t("ask.union_member", "en") in out and "  1. Yes" in out
+    assert t("group.scope.ask", "en") in out and "  1. " + t("group.scope.all", "en") in out
+    assert t("ask.dibao_certificate", "en") in out and "  1. Yes" in out
     assert_eligible_with_reasons_and_checklist(out, "en")
     after_switch = out.split(t("lang.switched", "en"))[1]
     assert t("ask.hukou") not in after_switch, "a Chinese question after /lang en"
@@ -104,34 +108,35 @@ def test_a_second_process_continues_where_the_first_stopped(env: dict[str, str],
     second = console(env, CHINESE[cut:], tmp_path)
     assert_clean(second)
     out = second.stdout
-    assert t("resume.screen", n=cut - 1) in out, out[:1500]
-    assert out.index(t("resume.screen", n=cut - 1)) < out.index(t("ask.birth_date"))
-    assert t("ask.union_member") not in out, "the second process started again from the beginning"
+    resumed = t("resume.screen", n=ANSWERS_BEFORE_BIRTH_DATE)
+    assert resumed in out, out[:1500]
+    assert out.index(resumed) < out.index(t("ask.birth_date"))
+    assert t("group.scope.ask") not in out, "the second process started again from the beginning"
     assert_eligible_with_reasons_and_checklist(out, "zh_CN")
 
 
 def test_quit_exits_at_once_with_status_0(env: dict[str, str], tmp_path: Path) -> None:
     proc = console(env, ["/screen", "是", "/quit", "是", "是"], tmp_path)
     assert_clean(proc)
-    assert t("ask.labor_relation") in proc.stdout
-    assert t("ask.wage_earner_head") not in proc.stdout, "input after /quit was read"
+    assert t("group.exclusions.ask") in proc.stdout
+    assert t("ask.homes_owned") not in proc.stdout, "input after /quit was read"
 
 
 def test_end_of_input_exits_with_status_0(env: dict[str, str], tmp_path: Path) -> None:
     for lines, newline in (([], False), (["/screen", "是"], False), (["/screen"], True)):
         proc = console(env, lines, tmp_path, eof_newline=newline)
         assert_clean(proc)
-        assert t("menu.welcome") in proc.stdout or t("ask.union_member") in proc.stdout \
-            or t("resume.screen", n=1) in proc.stdout  # /screen goes on with the open screening
+        assert t("menu.welcome") in proc.stdout or t("group.scope.ask") in proc.stdout \
+            or t("resume.screen", n=3) in proc.stdout  # /screen goes on (the three scope facts)
 
 
 def test_navigation_and_bad_answers_in_the_terminal(env: dict[str, str], tmp_path: Path) -> None:
-    lines = ["/screen", "也许", "/why", "1", "/back", "2"]
+    lines = ["/screen", "也许", "/why", "1", "/back", "2", "否"]  # 2 = not all: one by one
     proc = console(env, lines, tmp_path)
     assert_clean(proc)
     out = proc.stdout
     assert t("err.bool.invalid") in out
-    assert t("why.union_member", clause="6号 一") in out
+    assert t("group.scope.why", clause="6号 一") in out
     assert t("nav.undone") in out
     assert t("reason.scope.not_member") in out and t("result.not_eligible") in out
 
@@ -198,7 +203,7 @@ def test_ctrl_c_at_the_prompt_leaves_at_once_saying_the_answers_are_saved(env: d
     try:
         assert t("menu.welcome") in _read_until(master, "> ")
         os.write(master, "/screen\n".encode())
-        assert t("ask.union_member") in _read_until(master, "> ")  # the question, then the prompt
+        assert t("group.scope.ask") in _read_until(master, "> ")  # the question, then the prompt
         proc.send_signal(signal.SIGINT)  # Ctrl-C while the console waits for a line
         shown = _read_until(master, t("console.saved"), timeout=10)
         assert proc.wait(timeout=10) == 130

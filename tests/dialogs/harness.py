@@ -112,13 +112,33 @@ class Person:
             return await self.press(value)
         return await self.say(str(value))
 
+    async def one_by_one(self, **kw: Any) -> list[Rendered]:
+        """At a question group ("are all of these true?"): "not all", so that its facts
+        are asked one by one (what a test of single questions needs)."""
+        assert self.asks and self.asks.startswith("group:"), f"no question group is open:\n{self.story()}"
+        name = self.asks.removeprefix("group:")
+        return await self.press("not_all" if group_answer(name, {}) == "not_all" else "some", **kw)
+
+    async def answer_group(self, profile: dict[str, Any], *, one_by_one: bool = False) -> str:
+        """Answers an open question group from ``profile`` (or asks for its facts one by one)."""
+        name = self.asks.removeprefix("group:")
+        answer = group_answer(name, profile)
+        if one_by_one:
+            answer = "not_all" if answer in ("all", "not_all") else "some"
+        await self.press(answer)
+        return answer
+
     async def answer_until(self, profile: dict[str, Any], stop: str | None = None) -> list[str]:
-        """Answers from ``profile`` until ``stop`` is asked (or the result); returns the facts asked."""
+        """Answers from ``profile`` until ``stop`` is asked (or the result); returns the facts asked
+        (a question group as ``group:<name>``; it is answered one by one when ``stop`` is in it)."""
         asked = []
         while self.asks is not None and self.asks != stop:
             fact = self.asks
-            assert fact in profile, f"asked {fact!r}, not in the profile:\n{self.story()}"
             asked.append(fact)
+            if fact.startswith("group:"):
+                await self.answer_group(profile, one_by_one=stop in group_facts(fact))
+                continue
+            assert fact in profile, f"asked {fact!r}, not in the profile:\n{self.story()}"
             await self.answer(profile[fact])
             assert len(asked) < 40, f"the screening does not end:\n{self.story()}"
         if stop is not None:
@@ -128,6 +148,24 @@ class Person:
     def story(self, last: int = 30) -> str:
         """The end of the conversation, for failure messages."""
         return "\n".join(self.transcript[-last:])
+
+
+def group_facts(asks: str) -> list[str]:
+    """The facts of the question group ``group:<name>``."""
+    from rules import load_edition
+
+    return load_edition().question_groups[asks.removeprefix("group:")].facts
+
+
+def group_answer(name: str, profile: dict[str, Any]) -> str:
+    """The button a person with ``profile`` presses at question group ``name``."""
+    from rules import load_edition
+
+    group = load_edition().question_groups[name]
+    same = all(profile.get(f) is group.all_are for f in group.facts)
+    if group.all_are:
+        return "all" if same else "not_all"
+    return "none" if same else "some"
 
 
 def edition_params(lang: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from harness import Person, assert_checklist, case_today, load_cases, msg, plain_facts, progress
+from harness import Person, assert_checklist, case_today, load_cases, msg, plain_facts, progress, group_answer
 
 import rules
 from rules import checklist, facts_for, load_edition
@@ -124,6 +124,19 @@ class Answerer:
         self.canonical = facts_for(profile, edition=ED, today=today)  # as the rules read it
         self.turn = itertools.count()
 
+    async def answer_group(self, p: Person, name: str) -> dict[str, Any]:
+        """Answers a question group (pressed or typed yes/no); returns the facts it gave."""
+        n = next(self.turn)
+        group = ED.question_groups[name]
+        values = {f: getattr(self.canonical, f) for f in group.facts}
+        answer = group_answer(name, {f: v for f, v in values.items() if v is not None})
+        if n % 2 == 0:
+            await p.press(answer)
+        else:  # typed: 是 to "are all true?", 否 to "does any apply?"
+            yes, no = YES_NO[(n // 2) % len(YES_NO)]
+            await p.say(yes if answer in ("all", "some") else no)
+        return {f: self.profile[f] for f in group.facts} if answer in ("all", "none") else {}
+
     async def answer(self, p: Person, fact: str) -> dict[str, Any]:
         """Answers ``fact``; returns the facts the answer gave the assistant."""
         n = next(self.turn)
@@ -180,6 +193,11 @@ async def test_case_played_as_a_conversation(open_assistant, case: dict[str, Any
         fact = p.asks
         assert fact not in asked, (
             f"asked {fact!r} a second time (after {asked}); the last answer was not taken?\n{p.story()}")
+        if fact.startswith("group:"):
+            asked.append(fact)
+            left.append(progress(p.question.text, lang))
+            given |= await answerer.answer_group(p, fact.removeprefix("group:"))
+            continue
         needs_id = fact == "birth_date" and "id_number" in profile
         assert fact in profile or needs_id, (
             f"the dialog asks {fact!r}, which this case's profile does not have: the case is not a "

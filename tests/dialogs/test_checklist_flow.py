@@ -155,7 +155,7 @@ async def test_another_checklist_and_back_to_screening(person: Person) -> None:
     assert given["marital_status"] == "divorced"
     assert_checklist(person.text, checklist(read_facts(given), "dibao", "migrant_worker", ED), "zh_CN")
     await person.press("menu:screen")
-    assert person.asks == "union_member"
+    assert person.asks == "group:scope"
 
 
 async def test_resume_in_the_middle_of_a_checklist(open_assistant) -> None:

@@ -219,6 +219,7 @@ async def test_nasty_text_anywhere_gets_an_answer(person: Person, mode: str) -> 
                                            ("back\x00", ""), ("START", "screen")])
 async def test_nasty_commands_get_an_answer(person: Person, name: str, arg: str) -> None:
     await person.command("screen")
+    await person.one_by_one()
     await person.answer(True)
     replies = await person.command(name, arg)
     assert replies and all(r.text.strip() for r in replies)

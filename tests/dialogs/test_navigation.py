@@ -32,6 +32,7 @@ def without(state: dict) -> dict:
 
 async def test_back_undoes_the_last_answer_and_asks_it_again(person: Person) -> None:
     await person.command("screen")
+    await person.one_by_one()                       # the scope questions one by one
     await person.answer(True)                       # union member
     await person.answer(True)                       # labour relation
     assert person.asks == "wage_earner_head"
@@ -49,7 +50,7 @@ async def test_back_at_the_first_question_has_nothing_to_undo(person: Person) ->
     seq = person.question.seq
     await person.command("back")
     assert msg("nav.nothing_to_undo") in person.text
-    assert (person.asks, person.question.seq) == ("union_member", seq)
+    assert (person.asks, person.question.seq) == ("group:scope", seq)
 
 
 async def test_back_drops_a_question_that_no_longer_applies(person: Person) -> None:
@@ -145,7 +146,7 @@ async def test_why_shows_the_clause_and_asks_again(person: Person) -> None:
     await person.press("nav:why")
     assert msg("why.homes_owned", clause="6号 一") in person.text
     await person.say("1")
-    assert person.asks == "owns_business"
+    assert person.asks == "hukou"                   # the exclusions were asked as one group before
 
 
 async def test_i_dont_know_then_continue(person: Person) -> None:
@@ -162,6 +163,7 @@ async def test_i_dont_know_then_continue(person: Person) -> None:
 
 async def test_i_dont_know_and_a_typed_answer_goes_on(person: Person) -> None:
     await person.command("screen")
+    await person.one_by_one()                       # the scope questions one by one
     await person.command("idk")
     await person.say("是")                          # after all, they know
     assert person.asks == "labor_relation"
@@ -229,6 +231,7 @@ async def test_three_failures_offer_help_and_a_clerk(person: Person) -> None:
 
 async def test_a_good_answer_resets_the_failure_count(person: Person) -> None:
     await person.command("screen")
+    await person.one_by_one()                       # the scope questions one by one
     for _ in range(3):
         await person.say("也许")
     assert "nav:clerk" in person.buttons
@@ -263,25 +266,26 @@ async def test_start_over_from_the_result_and_mid_way(person: Person) -> None:
     await person.press("nav:restart")
     assert msg_head("confirm.drop.restart") in person.text   # the answers would be lost: asked first
     await person.press("ok:drop:restart")
-    assert msg("screen.intro") in person.text and person.asks == "union_member"
+    assert msg("screen.intro") in person.text and person.asks == "group:scope"
     assert await person.answers() == {}
-    await person.answer(True)
+    await person.press("all")
     await person.command("restart")
     await person.press("ok:drop:restart")
-    assert person.asks == "union_member" and await person.answers() == {}
+    assert person.asks == "group:scope" and await person.answers() == {}
 
 
 async def test_the_menu_starts_a_screening(person: Person) -> None:
     await person.command("start")
     assert msg("menu.welcome") in person.text
     await person.press("menu:screen")
-    assert person.asks == "union_member"
+    assert person.asks == "group:scope"
 
 
 # ---- stale and forged buttons ------------------------------------------------------
 
 async def test_a_button_of_a_passed_question_changes_nothing(person: Person) -> None:
     await person.command("screen")
+    await person.one_by_one()                       # the scope questions one by one
     first = person.question.seq
     await person.press("yes")                       # union member: yes
     await person.press("yes")                       # labour relation: yes
@@ -292,7 +296,7 @@ async def test_a_button_of_a_passed_question_changes_nothing(person: Person) -> 
     assert without(await person.state()) == before
     assert (await person.answers())["union_member"] is True
     await person.press("yes")                       # the open question still works
-    assert person.asks == "filed_elsewhere"
+    assert person.asks == "group:exclusions"
 
 
 @pytest.mark.parametrize("value", ["maybe", "chg:union_member", "cat:dibao", "nav:clerk", "nav:continue",
@@ -349,6 +353,7 @@ async def test_a_process_killed_without_closing_loses_no_acknowledged_answer(ope
 async def test_an_answer_acknowledged_before_a_crash_is_not_lost(open_assistant) -> None:
     first = Person(await open_assistant(), "tg:1001")
     await first.command("screen")
+    await first.one_by_one()
     await first.say("是", update_id=7001)
     replies = first.text
     await first.assistant.db.close()
@@ -385,6 +390,7 @@ async def test_switching_language_mid_way_keeps_the_answers(person: Person) -> N
 
 async def test_the_language_menu_and_back_to_chinese(person: Person) -> None:
     await person.command("screen")
+    await person.one_by_one()                       # the scope questions one by one
     await person.answer(True)
     await person.command("lang")
     assert msg("lang.choose") in person.text
@@ -407,6 +413,7 @@ async def test_a_new_person_gets_the_language_of_their_telegram_client(assistant
 
 async def test_a_redelivered_update_is_applied_once_and_answered_the_same(person: Person) -> None:
     await person.command("screen")
+    await person.one_by_one()                       # the scope questions one by one
     uid = next_update_id()
     first = await person.press("yes", update_id=uid)
     state = await person.state()
@@ -436,7 +443,10 @@ async def test_progress_goes_down_and_never_up(person: Person) -> None:
     seen = []
     while person.asks is not None:
         seen.append((person.asks, progress(person.question.text)))
-        await person.answer(WORKER[person.asks])
+        if person.asks.startswith("group:"):
+            await person.answer_group(WORKER)
+        else:
+            await person.answer(WORKER[person.asks])
     numbers = [n for _, n in seen]
     assert None not in numbers, seen
     assert numbers == sorted(numbers, reverse=True), f"the progress went up: {seen}"
@@ -451,7 +461,10 @@ async def test_progress_does_not_go_up_when_a_dependent_question_opens(person: P
     seen = []
     while person.asks is not None:
         seen.append((person.asks, progress(person.question.text)))
-        await person.answer(rural[person.asks])
+        if person.asks.startswith("group:"):
+            await person.answer_group(rural)
+        else:
+            await person.answer(rural[person.asks])
     asked = [f for f, _ in seen]
     assert {"provincial_contract_year", "cadre", "residence_dibao_line"} <= set(asked)
     numbers = [n for _, n in seen]
@@ -462,6 +475,7 @@ async def test_screen_goes_on_with_an_open_screening_and_restart_starts_over(per
     """/screen in the middle (e.g. after a clerk's checklist) keeps the answers;
     /restart is the way to start over."""
     await person.command("screen")
+    await person.one_by_one()                       # the scope questions one by one
     await person.answer(True)                       # union member
     assert person.asks == "labor_relation"
     await person.command("materials")
@@ -470,5 +484,5 @@ async def test_screen_goes_on_with_an_open_screening_and_restart_starts_over(per
     assert await person.answers() == {"union_member": True}
     await person.command("restart")
     await person.press("ok:drop:restart")
-    assert person.asks == "union_member"
+    assert person.asks == "group:scope"
     assert await person.answers() == {}

@@ -90,6 +90,7 @@ async def test_the_diseases_are_numbered_and_the_paralysis_rule_follows(person: 
 async def test_plural_forms_come_from_the_language(open_assistant, n: int, text: str) -> None:
     person = Person(await open_assistant(language="en"), "tg:3004")
     await person.command("screen")
+    await person.one_by_one()
     for value in (True, True)[:n]:
         await person.answer(value)
     await person.command("start")

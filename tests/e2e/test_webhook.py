@@ -48,6 +48,8 @@ async def test_updates_arrive_by_webhook_and_a_wrong_secret_is_refused(fake_tele
                     assert r.status == 403
         await wang.no_message(within=0.5)                        # nothing was cancelled or sent
 
+        await wang.press(question, "不全是")                    # the scope conditions one by one
+        question = await wang.next_message(timeout=10)
         await wang.press(question, "否")
         result = await wang.next_message(timeout=10)
         assert "不符合建档条件" in result.text

@@ -141,8 +141,8 @@ async def test_back_from_the_menu_and_resume_after_reopening(server, browser):
     page.set_default_timeout(20_000)
     await page.goto(server + "/?start=screen")
     first = fact_asked(since_last_said(await messages(page))[-1], "zh_CN")
-    await act(page, "press", t("zh_CN", "ans.yes"), js=True)
-    await act(page, "press", t("zh_CN", "ans.yes"), js=True)
+    await act(page, "press", t("zh_CN", "group.scope.all"), js=True)        # the scope group
+    await act(page, "press", t("zh_CN", "group.exclusions.none"), js=True)  # the exclusions group
     third = fact_asked(since_last_said(await messages(page))[-1], "zh_CN")
     await page.locator("nav.menu summary").click()
     count = await page.locator("li.msg").count()
@@ -155,7 +155,7 @@ async def test_back_from_the_menu_and_resume_after_reopening(server, browser):
     page = await context.new_page()  # ...and comes back later (same cookie)
     await page.goto(server + "/")
     assert await messages(page) == shown
-    await act(page, "press", t("zh_CN", "ans.yes"), js=True)
+    await act(page, "press", t("zh_CN", "group.exclusions.none"), js=True)
     assert fact_asked(since_last_said(await messages(page))[-1], "zh_CN") == third
     await context.close()
 

@@ -58,7 +58,7 @@ async def test_back_from_the_menu_undoes_the_last_answer(client):
     user = WebUser(client)
     await user.open("/?start=screen")
     first = fact_asked(user.since_my_last()[-1], "zh_CN")
-    await user.press(t("zh_CN", "ans.yes"))
+    await user.press(t("zh_CN", "group.scope.all"))
     second = fact_asked(user.since_my_last()[-1], "zh_CN")
     assert second != first
     await user.command("back")
@@ -70,7 +70,7 @@ async def test_typed_command_works_like_the_menu(client):
     user = WebUser(client)
     await user.open("/?start=screen")
     first = fact_asked(user.since_my_last()[-1], "zh_CN")
-    await user.press(t("zh_CN", "ans.yes"))
+    await user.press(t("zh_CN", "group.scope.all"))
     await user.say("/back")
     assert fact_asked(user.since_my_last()[-1], "zh_CN") == first
 
@@ -80,7 +80,7 @@ async def test_resume_after_a_server_restart(settings, tmp_path):
     async with client_of(build_app(ch)) as c:
         user = WebUser(c)
         await user.open("/?start=screen")
-        await user.press(t("zh_CN", "ans.yes"))
+        await user.press(t("zh_CN", "group.scope.all"))
         before = user.page
         cookies = dict(c.cookies)
     await ch.close()
@@ -102,7 +102,7 @@ async def test_continue_code_on_a_second_device(app):
     async with client_of(app) as phone, client_of(app) as computer:
         a = WebUser(phone)
         await a.open("/?start=screen")
-        await a.press(t("zh_CN", "ans.yes"))
+        await a.press(t("zh_CN", "group.scope.all"))
         await a.submit(a.page.form("/code"))
         notice = a.page.notice
         code = re.search(r"[2-9A-Z]{4}-[2-9A-Z]{4}", notice).group(0)
@@ -112,7 +112,7 @@ async def test_continue_code_on_a_second_device(app):
         assert b.page.notice == t("zh_CN", "web.code.resumed")
         assert b.page.messages == a.page.messages[:len(b.page.messages)]
         assert fact_asked(b.since_my_last()[-1], "zh_CN") == fact_asked(a.since_my_last()[-1], "zh_CN")
-        await b.press(t("zh_CN", "ans.yes"))  # an answer on the computer...
+        await b.press(t("zh_CN", "group.exclusions.none"))  # an answer on the computer...
         await a.open()
         assert a.page.messages == b.page.messages  # ...shows on the phone
 
@@ -145,7 +145,7 @@ async def test_deep_links(client):
 async def test_stale_button_is_a_notice_not_an_answer(client):
     user = WebUser(client)
     await user.open("/?start=screen")
-    old = user.page.button(t("zh_CN", "ans.yes"))
+    old = user.page.button(t("zh_CN", "group.scope.all"))
     await user.submit(old)
     count = len(user.page.messages)
     fresh = dict(old.fields, cid="ab" * 12)  # the passed question's button, in a new form

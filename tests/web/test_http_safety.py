@@ -38,7 +38,7 @@ async def test_post_without_csrf_token_or_session_is_refused(client):
     user = WebUser(client)
     await user.open("/?start=screen")
     before = user.page.messages
-    form = user.page.button(t("zh_CN", "ans.yes"))
+    form = user.page.button(t("zh_CN", "group.scope.all"))
     for fields in ({k: v for k, v in form.fields.items() if k != "csrf"}, form.fields | {"csrf": "forged"},
                    {k: v for k, v in form.fields.items() if k != "cid"}):
         r = await client.post("/press", data=fields)
@@ -53,27 +53,27 @@ async def test_post_without_csrf_token_or_session_is_refused(client):
 async def test_double_submitted_answer_is_applied_once(client):
     user = WebUser(client)
     await user.open("/?start=screen")
-    form = user.page.button(t("zh_CN", "ans.yes"))
+    form = user.page.button(t("zh_CN", "group.scope.all"))
     first = await client.post("/press", data=form.fields)
     second = await client.post("/press", data=form.fields)  # a double tap, or the form sent again
     assert first.status_code == second.status_code == 303
     page = await user.open()
-    assert [m for m in page.messages if m[0] == "me"] == [("me", t("zh_CN", "ans.yes"))]
+    assert [m for m in page.messages if m[0] == "me"] == [("me", t("zh_CN", "group.scope.all"))]
     say = page.form("/say")
     for _ in range(3):
         await client.post("/say", data=say.fields | {"text": "是"})
     page = await user.open()
-    assert [m for m in page.messages if m[0] == "me"] == [("me", t("zh_CN", "ans.yes")), ("me", "是")]
+    assert [m for m in page.messages if m[0] == "me"] == [("me", t("zh_CN", "group.scope.all")), ("me", "是")]
 
 
 async def test_fetch_gets_the_page_in_place(client):
     user = WebUser(client)
     await user.open("/?start=screen")
-    form = user.page.button(t("zh_CN", "ans.yes"))
+    form = user.page.button(t("zh_CN", "group.scope.all"))
     r = await client.post("/press", data=form.fields, headers={"x-requested-with": "fetch"})
     assert r.status_code == 200 and 'id="app"' in r.text
-    assert read_page(r.text).messages[-2:][0] == ("me", t("zh_CN", "ans.yes")) or \
-        ("me", t("zh_CN", "ans.yes")) in read_page(r.text).messages
+    assert read_page(r.text).messages[-2:][0] == ("me", t("zh_CN", "group.scope.all")) or \
+        ("me", t("zh_CN", "group.scope.all")) in read_page(r.text).messages
 
 
 async def test_hostile_input_is_shown_escaped(client):
