@@ -114,10 +114,12 @@ def result_replies(decision: Decision, ctx: Context, *, answers: dict[str, Any],
         advice = "next.not_eligible" if numeric and not gates_failed else "next.not_eligible_final"
         replies.append(Reply((Msg(advice),), tuple(nav), next_seq()))
     else:
-        missing = tuple(Msg(f"fact.{f}") for f in decision.missing)
+        # what is still needed, by topic (a few lines a clerk can act on, not every fact)
+        topics = list(dict.fromkeys(ed.topic_of(f) or f for f in decision.missing))
+        missing = tuple(Msg(f"topic.{topic}") for topic in topics)
         if asking:  # after a clerk handover the open question still waits
             nav.insert(0, Choice(Pick("nav", "continue"), Msg("btn.continue")))
-        replies.append(Reply((Msg("next.undecided", {"missing": missing}),), tuple(nav), next_seq()))
+        replies.append(Reply((Msg("next.undecided_topics"), *missing), tuple(nav), next_seq()))
     return replies
 
 

@@ -138,7 +138,7 @@ def _typed_group_answer(text: str, name: str, ed: Edition) -> str:
     """A typed answer to a group: one of its spellings (都没有, all three...), else yes or
     no: 是 to "are all of these true?" is "all"; 否 to "does any apply?" is "none"."""
     wanted = normalise(text).lower()
-    for value, spellings in ed.spellings.get(f"group.{name}", {}).items():
+    for value, spellings in ed.spellings.get("group." + name, {}).items():  # spellings.yaml
         if wanted in {normalise(s).lower() for s in spellings.all()}:
             return value
     yes = parse_yes_no(text)

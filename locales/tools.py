@@ -332,6 +332,7 @@ FAMILIES: dict[str, Callable[[], Iterable[Any]]] = {
     "age.cutoff.{group}": lambda: ("male", "female_cadre", "female"),
     "btn.drop.{what}": _dropping, "confirm.drop.{what}": _dropping,
     "with.{r}": _trigger_facts,
+    "topic.{topic}": lambda: list(_edition().topics),
     "group.{name}.ask": _groups, "group.{name}.why": _groups, "group.{name}.idk": _groups,
     "group.{name}.{a}": _group_answers,
     "flip.{flip.fact}.{flip.relation}": _flips,
