@@ -5,11 +5,19 @@ from storage.errors import ConflictError, StorageError
 from storage.repos.drafts import ConsentRecord, StoredDraft
 from storage.repos.deadlines import Deadline
 from storage.repos.reminders import PlannedReminder, Reminder
+from storage.repos.cases import CaseEvent, Filing, Notice
+from storage.repos.staff import Invite, StaffMember, Unit
 from storage.models import ROLES, AuditEntry, DialogSession, OutboxMessage, User, channel_of, user_key
 
 __all__ = [
     "ROLES",
     "AuditEntry",
+    "CaseEvent",
+    "Filing",
+    "Invite",
+    "Notice",
+    "StaffMember",
+    "Unit",
     "ConsentRecord",
     "ConflictError",
     "DataCipher",

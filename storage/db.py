@@ -35,6 +35,8 @@ from storage.repos.drafts import ConsentRepo, DraftRepo
 from storage.repos.base import Row
 from storage.repos.deadlines import DeadlineRepo
 from storage.repos.reminders import ReminderRepo
+from storage.repos.cases import CaseRepo
+from storage.repos.staff import StaffRepo
 from storage.times import Clock, utc_now
 
 _SYNCHRONOUS = ("NORMAL", "FULL")
@@ -83,7 +85,7 @@ class Tx:
     connection they use) and ``conn`` (the raw SQLite connection, for migrations and
     tests only)."""
 
-    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox", "drafts", "consents", "deadlines", "reminders")
+    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox", "drafts", "consents", "deadlines", "reminders", "staff", "cases")
 
     def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock) -> None:
         self.conn = conn
@@ -97,6 +99,8 @@ class Tx:
         self.consents = ConsentRepo(sql, clock)
         self.deadlines = DeadlineRepo(sql, clock)
         self.reminders = ReminderRepo(sql, cipher, clock)
+        self.staff = StaffRepo(sql, clock)
+        self.cases = CaseRepo(sql, cipher, clock)
 
 
 class Database:

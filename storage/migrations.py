@@ -202,7 +202,90 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID;
     """),
     # Reserved while two more parts are built side by side; each fills its own before it ships.
-    Migration(6, "staff desk: invites, units, home visits, decisions, notices, filings, help given", ""),
+    Migration(6, "staff desk: invites, units, home visits, decisions, notices, filings, help given", """
+        -- a grassroots union (基层工会) as the notice names it: contact person and 举报电话 (public)
+        CREATE TABLE units (
+            name           TEXT PRIMARY KEY,
+            contact_person TEXT,
+            report_phone   TEXT,
+            updated_by     TEXT,
+            updated_at     TEXT NOT NULL
+        );
+        -- the unit a clerk belongs to (a reviewer belongs to the 帮扶中心: unit NULL)
+        CREATE TABLE staff_units (
+            user_key   TEXT NOT NULL,
+            role       TEXT NOT NULL CHECK (role IN ('clerk', 'reviewer')),
+            unit       TEXT,
+            granted_by TEXT NOT NULL,
+            granted_at TEXT NOT NULL,
+            PRIMARY KEY (user_key, role)
+        );
+        -- one-time invite links: only a hash of the code is kept
+        CREATE TABLE invites (
+            code_hash  TEXT PRIMARY KEY,
+            role       TEXT NOT NULL CHECK (role IN ('clerk', 'reviewer')),
+            unit       TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_by    TEXT,
+            used_at    TEXT
+        );
+        -- a public notice (6号 三(一)3) of one unit and the drafts it lists
+        CREATE TABLE notices (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            unit          TEXT NOT NULL,
+            start_date    TEXT NOT NULL,
+            end_date      TEXT NOT NULL,
+            objections_by TEXT NOT NULL,
+            created_by    TEXT NOT NULL,
+            created_at    TEXT NOT NULL
+        );
+        CREATE TABLE notice_households (
+            notice_id INTEGER NOT NULL REFERENCES notices (id),
+            reference TEXT NOT NULL,
+            PRIMARY KEY (notice_id, reference)
+        );
+        CREATE INDEX notice_households_by_reference ON notice_households (reference);
+        -- what staff record about a case: home visits, decisions, objections, help given;
+        -- never changed but for an objection's state; the details are encrypted (aad 'case:' || id)
+        CREATE TABLE case_events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference   TEXT NOT NULL,
+            kind        TEXT NOT NULL CHECK (kind IN ('visit', 'decision', 'target', 'objection', 'help')),
+            on_date     TEXT NOT NULL,
+            state       TEXT CHECK (state IN ('open', 'upheld', 'dismissed')),
+            notice_id   INTEGER,
+            code        TEXT,
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            resolved_by TEXT,
+            resolved_at TEXT,
+            content     BLOB NOT NULL
+        );
+        CREATE INDEX case_events_by_reference ON case_events (reference, kind, id);
+        CREATE INDEX case_events_open ON case_events (kind, state);
+        -- a filed household: dates and the statistics codes (option keys, no names) in clear
+        CREATE TABLE filings (
+            reference      TEXT PRIMARY KEY,
+            unit           TEXT,
+            filed_on       TEXT NOT NULL,
+            entry_deadline TEXT NOT NULL,
+            entered_on     TEXT,
+            card_on        TEXT,
+            closed_on      TEXT,
+            close_status   TEXT CHECK (close_status IN ('cancelled', 'escaped')),
+            close_reason   TEXT,
+            category       TEXT,
+            primary_cause  TEXT,
+            key_group      TEXT,
+            measure        TEXT,
+            plan           TEXT,
+            filed_by       TEXT NOT NULL
+        );
+        CREATE INDEX filings_by_unit ON filings (unit, filed_on);
+        CREATE INDEX filings_by_filed_on ON filings (filed_on);
+    """),
     Migration(7, "privacy: keyed hashes of ID numbers, deletion requests, retention", ""),
 )
 

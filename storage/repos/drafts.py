@@ -105,12 +105,32 @@ class DraftRepo:
             "ORDER BY updated_at DESC, reference LIMIT ?", (user_key, user_key, int(limit)))
         return [self._draft(row) for row in rows]
 
-    async def list_by_status(self, status: str, *, limit: int = 200) -> list[StoredDraft]:
-        """Drafts in ``status``, oldest first (the staff queue)."""
-        rows = await fetch_all(
-            self._conn, f"SELECT {_COLUMNS} FROM drafts WHERE status = ? ORDER BY updated_at, reference LIMIT ?",
-            (status, int(limit)))
+    async def list_by_status(self, status: str, *, limit: int = 200, unit: str | None = None) -> list[StoredDraft]:
+        """Drafts in ``status`` (of one unit), oldest first (the staff queue)."""
+        if unit is None:
+            rows = await fetch_all(
+                self._conn, f"SELECT {_COLUMNS} FROM drafts WHERE status = ? ORDER BY updated_at, reference LIMIT ?",
+                (status, int(limit)))
+        else:
+            rows = await fetch_all(
+                self._conn, f"SELECT {_COLUMNS} FROM drafts WHERE status = ? AND unit = ? "
+                "ORDER BY updated_at, reference LIMIT ?", (status, unit, int(limit)))
         return [self._draft(row) for row in rows]
+
+    async def count_by_status(self, *, unit: str | None = None) -> dict[str, int]:
+        """How many drafts are in each status (of one unit)."""
+        if unit is None:
+            rows = await fetch_all(self._conn, "SELECT status, COUNT(*) FROM drafts GROUP BY status")
+        else:
+            rows = await fetch_all(self._conn, "SELECT status, COUNT(*) FROM drafts WHERE unit = ? GROUP BY status",
+                                   (unit,))
+        return {status: int(n) for status, n in rows}
+
+    async def units_with(self, status: str) -> list[str]:
+        """The units that have drafts in ``status``."""
+        rows = await fetch_all(self._conn, "SELECT DISTINCT unit FROM drafts WHERE status = ? AND unit IS NOT NULL "
+                               "ORDER BY unit", (status,))
+        return [r[0] for r in rows]
 
     async def save(self, draft: StoredDraft) -> StoredDraft:
         """Inserts (version 0) or updates (the version loaded) a draft; returns it as stored.

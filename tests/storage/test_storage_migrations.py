@@ -14,6 +14,8 @@ TABLES = {"meta", "users", "user_roles", "dialog_sessions", "processed_updates",
 
 TABLES |= {"drafts", "consents"}  # migration 4
 TABLES |= {"deadlines", "reminders", "reminder_mutes"}  # migration 5
+TABLES |= {"units", "staff_units", "invites", "notices", "notice_households", "case_events",
+           "filings"}  # migration 6
 
 def tables(path) -> set[str]:
     with sqlite3.connect(path) as conn:
