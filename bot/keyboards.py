@@ -12,16 +12,22 @@ from dialogs.types import Button, pressed
 MAX_ROW_CHARS = 24  # answer buttons share a row while their labels are this short
 
 
-def encode(seq: int | None, index: int) -> str:
-    """Opaque callback data: the question number and the choice's position, ``<seq>.<i>``.
+def encode(seq: int | None, index: int, nav: bool = False) -> str:
+    """Opaque callback data: the question number and the choice's position, ``<seq>.<i>``
+    (``<seq>:<i>`` for navigation: why, back..., so that it is not shown as an answer).
     The value behind it stays on the server, so forged data can only point at a choice
     that was offered."""
-    return f"{seq}.{index}"
+    return f"{seq}{':' if nav else '.'}{index}"
+
+
+def is_nav(data: str | None) -> bool:
+    """Whether callback data is a navigation button's."""
+    return ":" in (data or "")
 
 
 def decode(data: str | None) -> Button:
     """A pressed button as ``#<i>`` of question ``seq``; malformed data matches no question."""
-    seq, sep, index = (data or "").partition(".")
+    seq, sep, index = (data or "").partition(":" if is_nav(data) else ".")
     if not sep or len(data or "") > 16 or not _ascii_number(seq) or not _ascii_number(index):
         return Button("", -1)
     return pressed(int(seq), int(index))
@@ -48,7 +54,7 @@ def keyboard(reply: Rendered) -> InlineKeyboardMarkup | None:
         else:
             rows.append([button])
     if nav:
-        rows.append([InlineKeyboardButton(label, callback_data=encode(reply.seq, i)) for i, label in nav])
+        rows.append([InlineKeyboardButton(label, callback_data=encode(reply.seq, i, nav=True)) for i, label in nav])
     return InlineKeyboardMarkup(rows)
 
 

@@ -1,106 +1,112 @@
-"""Long polling that confirms an update to Telegram only once it has been handled.
+"""Updates kept in the database's inbox before Telegram is told they arrived.
 
 PTB's Updater confirms the updates it fetched with its very next getUpdates call,
-while they are still being handled. A bot killed at that moment (after the answer
-was stored, before its reply was sent) would never see the update again, and the
-person would wait for a reply that never comes. Here the offset sent to Telegram
-is the lowest update still in hand, so Telegram re-delivers it after a crash; the
-assistant recognises it by its ``update_id`` and sends the stored replies again
-(``dialogs.assistant``). Updates of other people are not held up: each poll takes
-the new ones and leaves the ones in hand unconfirmed.
+while they may still be in hand. Here each update is written to the update inbox
+(``tx.inbox``, encrypted) before it is handed on: :class:`InboxBot` writes every
+batch it fetches in one transaction before returning it (so before the next poll
+confirms it), and :class:`InboxQueue` writes an update that comes another way
+(a webhook: before Telegram gets its 200). The channel deletes an update from the
+inbox once its replies are sent (``Inbox.done``); at the next start the ones left
+(a crash, a kill) are handled again first (``Inbox.replay``), the assistant
+recognising those it already applied by their ``update_id``. Every poll therefore
+confirms everything fetched: no update is downloaded twice.
 """
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import logging
+from collections import OrderedDict
+from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ExtBot
+from telegram.ext import ExtBot
 
-# While updates are in hand, Telegram answers every poll at once with all of them again:
-# the bot asks again when one is handled (at most POLL_PAUSE later), after a gap of
-# GAP_PER_UPDATE per update that came back (at most POLL_GAP), so that a busy bot does
-# not spend its time reading the same updates over and over.
-POLL_PAUSE = 0.5
-POLL_GAP = 0.1
-GAP_PER_UPDATE = 0.002
+from storage import Database
+
+log = logging.getLogger(__name__)
+CHANNEL = "tg"
+RECENT = 10_000  # update ids remembered to drop a second copy (a replay Telegram also re-sends)
 
 
-class UpdateLedger:
-    """The updates fetched from Telegram and not yet handled."""
+class Inbox:
+    """The Telegram channel's view of the update inbox."""
 
-    def __init__(self) -> None:
-        self.in_hand: set[int] = set()
-        self.last_fetched = 0
-        self.handled_count = 0
-        self._handled = asyncio.Event()
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._recent: OrderedDict[int, None] = OrderedDict()
+        self.kept: set[int] = set()  # fetched and kept by the bot, on their way to the queue
 
-    def offset(self) -> int | None:
-        """The getUpdates offset that confirms every handled update and nothing else."""
-        if self.in_hand:
-            return min(self.in_hand)
-        return self.last_fetched + 1 if self.last_fetched else None
+    def first_time(self, update_id: int) -> bool:
+        """False for an update already taken in by this process (a second copy)."""
+        if update_id in self._recent:
+            return False
+        self._recent[update_id] = None
+        if len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        return True
 
-    def fetched(self, updates: tuple[Update, ...]) -> tuple[Update, ...]:
-        """The updates not seen before (now in hand); those in hand come back until confirmed."""
-        fresh = tuple(u for u in updates if u.update_id > self.last_fetched)
-        for u in fresh:
-            self.in_hand.add(u.update_id)
-        if fresh:
-            self.last_fetched = fresh[-1].update_id
+    async def keep(self, updates: list[Update]) -> None:
+        """Writes updates to the inbox in one transaction."""
+        rows = [(u.update_id, u.to_dict()) for u in updates]
+
+        async def write(tx):
+            for update_id, payload in rows:
+                await tx.inbox.receive(CHANNEL, update_id, payload)
+        if rows:
+            await self.db.run(write)
+
+    async def done(self, update_id: int, user_key: str | None = None) -> None:
+        """The update is handled and its replies sent: forget it (and count the replies sent)."""
+        async def finish(tx):
+            if user_key is not None:
+                await tx.inbox.reply_sent(user_key, update_id, all_of_them=True)
+            await tx.inbox.handled(CHANNEL, update_id)
+        await self.db.run(finish)
+
+    async def replay(self, bot, queue: asyncio.Queue) -> int:
+        """Puts the updates left in the inbox (oldest first) in the queue; how many."""
+        pending = await self.db.run(lambda tx: tx.inbox.pending(CHANNEL))
+        for _, payload in pending:
+            update = Update.de_json(payload, bot)
+            self.first_time(update.update_id)
+            await asyncio.Queue.put(queue, update)
+        if pending:
+            log.warning("handling %d update(s) left from the last run", len(pending))
+        return len(pending)
+
+
+class InboxBot(ExtBot):
+    """An ExtBot whose getUpdates keeps what it fetched in the inbox before returning it."""
+
+    inbox: Inbox | None = None
+
+    def attach(self, inbox: Inbox) -> None:
+        with self._unfrozen():  # PTB freezes its objects after __init__
+            self.inbox = inbox
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        if self.inbox is None:
+            return updates
+        fresh = tuple(u for u in updates if self.inbox.first_time(u.update_id))
+        await self.inbox.keep(list(fresh))
+        self.inbox.kept.update(u.update_id for u in fresh)
         return fresh
 
-    def handled(self, update_id: int) -> None:
-        """An update is done with (replied to, or failed and apologised for)."""
-        self.in_hand.discard(update_id)
-        self.handled_count += 1
-        self._handled.set()
 
-    async def wait_handled(self, since: int, timeout: float) -> None:
-        """Waits until an update is handled after ``since`` (a handled_count), at most ``timeout``."""
-        if self.handled_count != since:
-            return
-        self._handled.clear()
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._handled.wait(), timeout)
+class InboxQueue(asyncio.Queue):
+    """The application's update queue; an update not yet in the inbox (a webhook's)
+    is written there before it is queued."""
 
+    inbox: Inbox | None = None
 
-class AckingBot(ExtBot):
-    """An ExtBot whose getUpdates confirms only handled updates (see the module docstring)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        with self._unfrozen():  # PTB freezes its objects after __init__
-            self.ledger = UpdateLedger()
-
-    async def get_updates(self, offset=None, limit=None, timeout=None, allowed_updates=None, **kwargs):
-        """New updates only; ``offset`` is ignored in favour of the ledger's. (The Updater's
-        last call when it stops, with no timeout, drops what it gets: those stay unconfirmed.)"""
-        while True:
-            since = self.ledger.handled_count
-            updates = await super().get_updates(offset=self.ledger.offset(), limit=limit, timeout=timeout,
-                                                allowed_updates=allowed_updates, **kwargs)
-            fresh = self.ledger.fetched(updates)
-            if fresh or not updates or not timeout:
-                return fresh
-            # only updates in hand came back: ask again once one of them is handled
-            gap = min(POLL_GAP, GAP_PER_UPDATE * len(updates))
-            await asyncio.sleep(gap)
-            await self.ledger.wait_handled(since, POLL_PAUSE - gap)
-
-    async def confirm_handled(self, allowed_updates=None) -> None:
-        """Tells Telegram which updates are handled (at stop, after the last one is)."""
-        offset = self.ledger.offset()
-        if offset is not None:
-            await super().get_updates(offset=offset, limit=1, timeout=0, allowed_updates=allowed_updates)
-
-
-class AckingApplication(Application):
-    """An Application that tells its bot's ledger when an update is handled."""
-
-    async def process_update(self, update: object) -> None:
-        try:
-            await super().process_update(update)
-        finally:
-            if isinstance(update, Update) and isinstance(self.bot, AckingBot):
-                self.bot.ledger.handled(update.update_id)
+    async def put(self, item: object) -> None:
+        inbox = self.inbox
+        if isinstance(item, Update) and inbox is not None:
+            if item.update_id in inbox.kept:
+                inbox.kept.discard(item.update_id)
+            elif inbox.first_time(item.update_id):
+                await inbox.keep([item])
+            else:
+                return  # a second copy of an update in hand
+        await super().put(item)

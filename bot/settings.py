@@ -47,6 +47,7 @@ class Settings:
     reminder_time: dt.time = dt.time(9, 0)  # local time (BOT_TIMEZONE) reminders go out
     reminder_days: tuple[int, ...] = (7, 3, 1, 0)  # days (working days for such deadlines) before
     example_campaign: str | None = None  # a shipped campaign loaded at start (jiangxi-2016)
+    telegram_rate: int = 30  # messages (sends and edits) per second; 0: no cap (a local Bot API server)
 
     @property
     def key_file(self) -> Path:
@@ -91,6 +92,14 @@ def _listen(env: Mapping[str, str], name: str, default: str) -> str:
     if not all(c.isalnum() or c in ".:-[]" for c in raw) or not raw.isascii():
         raise SettingsError(f"{name} must be an address to listen on (e.g. 127.0.0.1 or 0.0.0.0), not {raw!r}")
     return raw.strip("[]")
+
+
+def _rate(env: Mapping[str, str]) -> int:
+    """BOT_TELEGRAM_RATE: messages per second the bot may send (Telegram's cap is about 30)."""
+    raw = env.get("BOT_TELEGRAM_RATE", "30").strip() or "30"
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 100_000:
+        raise SettingsError(f"BOT_TELEGRAM_RATE must be messages per second (30; 0 for no cap), not {raw!r}")
+    return int(raw)
 
 
 def _per_second(env: Mapping[str, str], name: str, default: str) -> float:
@@ -181,6 +190,7 @@ def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
         web_port=_port(env, "BOT_WEB_PORT", "8080"),
         web_secure_cookies=_flag(env, "BOT_WEB_SECURE_COOKIES"),
         **_reminders(env),
+        telegram_rate=_rate(env),
     )
 
 

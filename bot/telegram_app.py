@@ -2,62 +2,78 @@
 
 No dialog logic lives here. One handler takes every private message and button
 press; the assistant applies it exactly once (by ``update_id``) and commits the
-session before anything is sent; sends are retried on network errors and
-``RetryAfter`` (the rate limiter), so a reply is not lost.
+session before anything is sent. One message budget call per answer: the chosen
+answer is shown at the top of the next message ("➡️ 是") instead of editing the
+question; taking the buttons off the answered question is *cosmetic*, made only
+when the budget has room (bot/send_budget.py). Each reply sent is counted in the
+database, so a retry after a crash sends only the replies not yet sent; the update
+leaves the inbox (bot/polling.py) once all are sent.
 """
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import logging
-import warnings
-from datetime import timedelta
+from collections import OrderedDict
+from typing import NamedTuple
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import BotCommand, BotCommandScopeDefault, InputFile, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from dialogs.render import Rendered
 from dialogs.assistant import Assistant
-from dialogs.types import Command, Input, Text
+from dialogs.render import Rendered
+from dialogs.types import Button, Command, Input, Text, pressed
 from locales import LANGUAGES, translator
 from storage import user_key
 
+from bot.keyboards import chosen_label, decode, html_text, is_nav, keyboard
 from bot.logsafe import safe_trace
-from bot.keyboards import chosen_label, decode, html_text, keyboard
-from bot.polling import AckingApplication, AckingBot
+from bot.polling import Inbox, InboxBot, InboxQueue
 from bot.processor import PerUserUpdateProcessor
+from bot.send_budget import SendBudget
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "screen", "materials", "back", "why", "change", "restart", "language", "cancel", "help")
+COMMANDS = ("start", "screen", "materials", "back", "why", "idk", "change", "restart", "language", "cancel",
+            "help")
 SEND_ATTEMPTS = 6
+SEND_TIMEOUT = 40.0  # seconds: Telegram may take tens of seconds to answer; giving up early sends twice
+TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
+REMEMBERED = 50_000  # people whose open question is remembered (for "1" and for taking its buttons off)
+
+
+class OpenQuestion(NamedTuple):
+    """The last question sent to a chat: its number, answer labels, input kind, message."""
+
+    seq: int | None
+    answers: tuple[tuple[int, str], ...]  # (button position, label) of the answer buttons
+    expects: str | None
+    message_id: int
+    has_keyboard: bool
+    asks: str | None = None  # the fact asked (an answer to it is recalled on the next message)
 
 
 async def with_retries(call, what: str):
-    """Runs a Bot API call, retrying network errors with backoff (RetryAfter is the limiter's)."""
+    """Runs a Bot API call, retrying network errors with backoff (429s are the budget's)."""
     for attempt in range(SEND_ATTEMPTS):
         try:
             return await call()
-        except RetryAfter as exc:
-            with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
-                warnings.simplefilter("ignore")
-                wait = exc.retry_after
-            await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
         except (BadRequest, Forbidden):
             raise
         except NetworkError:
             if attempt == SEND_ATTEMPTS - 1:
                 raise
             await asyncio.sleep(min(0.2 * 2 ** attempt, 5))
-    log.warning("%s: gave up after %d attempts", what, SEND_ATTEMPTS)
     return None
 
 
-def to_input(update: Update) -> Input | None:
-    """A private message or button press as a dialog input."""
+def to_input(update: Update, open_q: OpenQuestion | None = None) -> Input | None:
+    """A private message or button press as a dialog input (None: not text, e.g. a sticker).
+    A choice's number ("1") typed for a question that is not answered by typing is a press."""
     if update.callback_query:
         return decode(update.callback_query.data)
     msg = update.message
@@ -66,52 +82,185 @@ def to_input(update: Update) -> Input | None:
     if msg.text.startswith("/"):
         head, _, arg = msg.text[1:].partition(" ")
         return Command(head.split("@", 1)[0], arg)
+    s = msg.text.strip()
+    if (open_q and open_q.expects not in TYPED and s.isascii() and s.isdigit() and len(s) <= 2
+            and 1 <= int(s) <= len(open_q.answers)):
+        return pressed(open_q.seq, open_q.answers[int(s) - 1][0])
     return Text(msg.text)
 
 
-async def send_replies(bot, chat_id: int, replies: list[Rendered]) -> None:
-    """Sends each reply as one HTML message with its inline keyboard."""
-    for reply in replies:
-        await with_retries(lambda r=reply: bot.send_message(chat_id, html_text(r), parse_mode=ParseMode.HTML,
-                                                            reply_markup=keyboard(r)), "sendMessage")
+def language_hint(code: str | None) -> str | None:
+    """The language to start in: Chinese for any zh, English for en and every other language."""
+    if not code:
+        return None
+    return code if code.lower().startswith(("zh", "en")) else "en"
+
+
+def language_note(code: str | None) -> str | None:
+    """The catalog note for a first contact whose language is not offered as such."""
+    low = (code or "").lower().replace("_", "-")
+    if not low or low.startswith("en"):
+        return None
+    if low.startswith("zh"):
+        return "bot.note_traditional_chinese" if any(t in low for t in ("tw", "hk", "mo", "hant")) else None
+    return "bot.note_other_language"
+
+
+class TelegramChannel:
+    """Handles updates for the application: the dialogs, the sends, the inbox."""
+
+    def __init__(self, assistant: Assistant, inbox: Inbox, budget: SendBudget) -> None:
+        self.assistant, self.inbox, self.budget = assistant, inbox, budget
+        self.open: OrderedDict[int, OpenQuestion] = OrderedDict()
+        self.known: OrderedDict[str, None] = OrderedDict()  # people seen by this process
+        self.finished: set[int] = set()  # updates whose inbox row this handler removed
+        self.busy = 0  # updates being handled (a cosmetic edit waits for an idle moment)
+
+    def _remember(self, table: OrderedDict, key, value) -> None:
+        table[key] = value
+        table.move_to_end(key)
+        if len(table) > REMEMBERED:
+            table.popitem(last=False)
+
+    async def handle(self, update: Update, bot) -> None:
+        """Applies one update for its person and sends the replies (see the module docstring)."""
+        self.busy += 1
+        try:
+            await self._handle(update, bot)
+        finally:
+            self.busy -= 1
+
+    async def _handle(self, update: Update, bot) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+            return
+        key = user_key("tg", user.id)
+        answered = self.open.get(chat.id)  # the open question: an answer typed to it takes its buttons off
+        inp = to_input(update, answered)
+        if not isinstance(inp, Text | Button):
+            answered = None
+        notes: list[str] = []
+        if key not in self.known:
+            note = language_note(user.language_code)
+            if note and await self.assistant.db.run(lambda tx: tx.users.get(key)) is None:
+                notes.append(note)
+            self._remember(self.known, key, None)
+        if inp is None:  # a sticker, photo, voice message, file...
+            if update.message is None:
+                return
+            notes.append("bot.only_text")
+            inp = Command("start")  # repeats the open question (or shows the menu)
+        replies = await self.assistant.handle(key, inp, update_id=update.update_id,
+                                              language_hint=language_hint(user.language_code))
+        if update.message is not None and any(r.delete_input for r in replies):  # it held an ID or bank number
+            replies = await _delete_input(bot, chat.id, update.message.message_id, replies)
+        query = update.callback_query
+        mark = None
+        if query is not None:
+            stale = bool(replies) and replies[0].stale
+            try:
+                await with_retries(lambda: query.answer(replies[0].text if stale else None),
+                                   "answerCallbackQuery")
+            except BadRequest as exc:  # answered before a crash, or too old: the replies still go out
+                log.info("callback query not answered: %s", exc.message)
+            if stale:
+                await self._finish(update.update_id, key)
+                return
+            markup = query.message.reply_markup if query.message else None
+            label = chosen_label(markup, query.data)
+            asked = answered is not None and query.message is not None and answered.asks \
+                and answered.message_id == query.message.message_id
+            mark = label if label and asked and not is_nav(query.data) else None
+            if query.message is not None:
+                answered = OpenQuestion(None, (), None, query.message.message_id, markup is not None)
+        elif isinstance(inp, Button) and answered is not None and answered.asks:
+            mark = next((label for i, label in answered.answers if inp.value == f"#{i}"), None)
+        if notes:
+            t = translator(await self.assistant.language_of(key))
+            await self._send(bot, chat.id, html.escape("\n".join(t(n) for n in notes), quote=False), None)
+        await self._send_replies(bot, chat.id, key, update.update_id, replies, mark)
+        if answered is not None and answered.has_keyboard and replies and not replies[0].stale:
+            asyncio.create_task(self._take_buttons_off(bot, chat.id, answered.message_id))
+
+    async def _send(self, bot, chat_id: int, text: str, markup, protect: bool = False):
+        return await with_retries(lambda: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                                           reply_markup=markup, protect_content=protect), "sendMessage")
+
+    async def _send_replies(self, bot, chat_id: int, key: str, update_id: int, replies: list[Rendered],
+                            mark: str | None) -> None:
+        """Sends each reply as one HTML message with its keyboard, counting each one sent."""
+        if replies and not any(r.buttons or r.expects for r in replies):
+            self.open.pop(chat_id, None)  # no question is open any more (a result, a notice)
+        for n, reply in enumerate(replies):
+            text = html_text(reply)
+            if n == 0 and mark:
+                text = f"➡️ <b>{html.escape(mark, quote=False)}</b>\n{text}"
+            markup = keyboard(reply)
+            sent = await self._send(bot, chat_id, text, markup, reply.protect)
+            if reply.document:  # the person's own copy of their form
+                await with_retries(lambda r=reply: bot.send_document(
+                    chat_id, InputFile(r.document[1], filename=r.document[0]), protect_content=r.protect), "sendDocument")
+            if reply.buttons or reply.expects:
+                answers = tuple((i, b.label) for i, b in enumerate(reply.buttons) if not b.nav)
+                self._remember(self.open, chat_id, OpenQuestion(reply.seq, answers, reply.expects,
+                                                                sent.message_id if sent else 0, markup is not None,
+                                                                reply.asks))
+            if n < len(replies) - 1:
+                await self.assistant.reply_sent(key, update_id)
+        await self._finish(update_id, key)
+
+    async def _finish(self, update_id: int, key: str | None) -> None:
+        await self.inbox.done(update_id, key)
+        self.finished.add(update_id)
+
+    async def _take_buttons_off(self, bot, chat_id: int, message_id: int) -> None:
+        """Cosmetic: the answered question loses its buttons, if the bot is idle and the budget has room."""
+        if not message_id or self.busy or not self.budget.room_for_cosmetic():
+            return
+        try:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None,
+                                                rate_limit_args={"cosmetic": True})
+        except TelegramError as exc:  # gone, not modified, a network error: it was cosmetic
+            log.info("buttons not taken off: %s", type(exc).__name__)
+
+    async def after(self, update: object) -> None:
+        """Every update leaves the inbox once handled, replied to or not (failures included)."""
+        if not isinstance(update, Update):
+            return
+        if update.update_id in self.finished:
+            self.finished.discard(update.update_id)
+            return
+        try:
+            await self.inbox.done(update.update_id)
+        except Exception as exc:  # it stays in the inbox and is handled again at the next start
+            log.error("update %s not removed from the inbox: %s", update.update_id, type(exc).__name__)
+
+
+class InboxApplication(Application):
+    """An Application that tells the channel when an update is done with."""
+
+    async def process_update(self, update: object) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            channel = self.bot_data.get("channel")
+            if channel is not None:
+                await channel.after(update)
+
+
+async def _delete_input(bot, chat_id: int, message_id: int, replies: list[Rendered]) -> list[Rendered]:
+    """Deletes the person's message that held an ID or bank number; the reply says so."""
+    try:
+        await with_retries(lambda: bot.delete_message(chat_id, message_id), "deleteMessage")
+    except BadRequest as exc:  # too old, or already gone: the masked echo still goes out
+        log.info("message not deleted: %s", exc.message)
+        return replies
+    return [dataclasses.replace(r, text=f"{r.text}\n{r.delete_input}") if r.delete_input else r for r in replies]
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Applies one update for its person and sends the replies."""
-    assistant: Assistant = context.bot_data["assistant"]
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None or chat.type != ChatType.PRIVATE:
-        return
-    inp = to_input(update)
-    if inp is None:
-        return
-    replies = await assistant.handle(user_key("tg", user.id), inp, update_id=update.update_id,
-                                     language_hint=user.language_code)
-    query = update.callback_query
-    if query is not None:
-        stale = bool(replies) and replies[0].stale
-        toast = replies[0].text if stale else None
-        try:
-            await with_retries(lambda: query.answer(toast), "answerCallbackQuery")
-        except BadRequest as exc:  # answered before a crash, or too old: the replies still go out
-            log.info("callback query not answered: %s", exc.message)
-        if stale:
-            await assistant.delivered(user_key("tg", user.id), update.update_id)
-            return
-        label = chosen_label(query.message.reply_markup if query.message else None, query.data)
-        if label and query.message and query.message.text:
-            await _record_choice(query, label)
-    await send_replies(context.bot, chat.id, replies)
-    await assistant.delivered(user_key("tg", user.id), update.update_id)
-
-
-async def _record_choice(query, label: str) -> None:
-    """Edits the question to show the chosen answer, so the chat reads as a record."""
-    text = f"{html.escape(query.message.text, quote=False)}\n➡️ <b>{html.escape(label, quote=False)}</b>"
-    try:
-        await with_retries(lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML), "editMessageText")
-    except BadRequest as exc:  # e.g. "message is not modified" after a redelivery
-        log.info("could not mark the chosen answer: %s", exc.message)
+    """The one handler."""
+    await context.bot_data["channel"].handle(update, context.bot)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,8 +269,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed: %s", getattr(update, "update_id", "?"), safe_trace(err))
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         assistant: Assistant = context.bot_data["assistant"]
-        lang = await assistant.language_of(user_key("tg", update.effective_user.id))
         try:
+            lang = await assistant.language_of(user_key("tg", update.effective_user.id))
             apology = html.escape(translator(lang)("bot.apology"), quote=False)
             await context.bot.send_message(update.effective_chat.id, apology, parse_mode=ParseMode.HTML)
         except Exception as exc:  # the apology is best effort
@@ -153,15 +302,21 @@ async def describe_bot(app: Application) -> None:
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:
-    """The PTB application: rate limiter, per-person ordering, updates confirmed once
-    handled (bot.polling), one handler, error handler."""
-
-    bot = AckingBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
-                    request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(),
-                    rate_limiter=AIORateLimiter(max_retries=5))
-    app = (Application.builder().bot(bot).application_class(AckingApplication)
-           .concurrent_updates(PerUserUpdateProcessor(64)).build())
+    """The PTB application: the message budget, per-person ordering, updates kept in
+    the inbox before they are confirmed (bot.polling), one handler, error handler."""
+    request = HTTPXRequest(connection_pool_size=256, read_timeout=SEND_TIMEOUT, write_timeout=SEND_TIMEOUT,
+                           connect_timeout=10.0, pool_timeout=SEND_TIMEOUT)
+    budget = SendBudget(settings.telegram_rate)
+    bot = InboxBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
+                   request=request, get_updates_request=HTTPXRequest(), rate_limiter=budget)
+    inbox = Inbox(assistant.db)
+    bot.attach(inbox)
+    queue = InboxQueue()
+    queue.inbox = inbox
+    app = (Application.builder().bot(bot).update_queue(queue).application_class(InboxApplication)
+           .concurrent_updates(PerUserUpdateProcessor(256)).build())
     app.bot_data["assistant"] = assistant
+    app.bot_data["channel"] = TelegramChannel(assistant, inbox, budget)
     app.bot_data["default_language"] = settings.default_locale
     app.add_handler(TypeHandler(Update, on_update))
     app.add_error_handler(on_error)

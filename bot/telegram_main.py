@@ -2,9 +2,10 @@
 
 Start: open the database, prune old rows, getMe, set the command menu and
 descriptions, start the outbox sender (messages to other people, bot/outbox.py),
-then poll (pending updates are kept: answers sent while the bot was down count).
+handle the updates a crash left in the inbox (bot/polling.py), then poll (pending
+updates are kept: answers sent while the bot was down count).
 SIGTERM/SIGINT: stop fetching, finish the updates in hand, let the sends in hand
-finish, close the database.
+finish, close the database (an update not finished stays in the inbox).
 """
 from __future__ import annotations
 
@@ -149,6 +150,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
             raise SettingsError("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather") from None
         await describe_bot(app)
         await app.start()
+        await app.bot_data["channel"].inbox.replay(app.bot, app.update_queue)  # left by a crash: first
         sender.start()
         reminders = await start_reminders(settings, assistant, sender, app)  # what fell due while down: now
         if settings.webhook_url:
@@ -167,7 +169,6 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
         if reminders is not None:
             await reminders.stop()
         await sender.stop()
-        await with_retries(app.bot.confirm_handled, "getUpdates")  # so none is handled twice
     finally:
         if reminders is not None:
             await reminders.stop()

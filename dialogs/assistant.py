@@ -5,8 +5,11 @@ Every step runs in one write transaction: mark the update processed (by channel
 and id), load the session, apply the dialog, save the session with its replies,
 and write the messages it addresses to other people into the durable outbox. A
 redelivered update changes nothing and gets the stored replies again, so an answer
-whose reply was lost in a crash is still answered; once a channel has sent the
-replies it calls :meth:`Assistant.delivered`, and a later redelivery sends none.
+whose reply was lost in a crash is still answered. The replies are kept apart from
+the session (``tx.inbox``); a channel counts each one it sent
+(:meth:`Assistant.reply_sent`, or :meth:`Assistant.delivered` for all), and a later
+redelivery gets only those not yet sent. The step runs whole on the database's
+thread (``Database.run``): one hand-over between threads per step.
 Messages to others are sent after the commit by the channel's outbox sender.
 """
 from __future__ import annotations
@@ -17,14 +20,14 @@ from collections.abc import Callable
 
 from locales import normalise_language
 from rules.edition import DEFAULT_EDITION, Edition, load_edition
-from storage import Database, DialogSession
+from storage import Database, DialogSession, Tx
 
 from dialogs.context import Context
 from dialogs.drafts_io import load_desk, render_replies, save_desk
 from dialogs.render import Rendered, render
 from dialogs.router import step
 from dialogs.state import SessionState
-from dialogs.types import Input, reply_from_json, reply_to_json
+from dialogs.types import Input, Reply, reply_from_json, reply_to_json
 
 log = logging.getLogger(__name__)
 
@@ -52,47 +55,57 @@ class Assistant:
 
     async def handle(self, user_key: str, inp: Input, *, update_id: int | None = None,
                      language_hint: str | None = None) -> list[Rendered]:
-        """Applies ``inp`` for ``user_key`` and returns the rendered replies."""
-        async with self.db.transaction() as tx:
-            lang = normalise_language(language_hint, self.default_language)
-            user = await tx.users.get_or_create(user_key, language=lang)
-            session = await tx.sessions.load(user_key)
-            state = SessionState.model_validate(session.state) if session else SessionState(lang=user.language)
-            if update_id is not None and not await tx.updates.mark_processed(update_id, user_key):
-                log.info("update %s redelivered; resending its replies", update_id)
-                if state.last_update_id != update_id:
-                    return []
-                return [render(reply_from_json(r), state.lang) for r in state.outbox]
-            state.edition = state.edition or self.edition.edition
-            await tx.outbox.mark_reachable(user_key)  # someone who writes has unblocked the bot
-            roles = user.roles | ({"admin"} if user_key in self.admin_keys else frozenset())
-            desk = await load_desk(tx, user_key)  # the person's drafts, read before the step
-            ctx = Context(self.edition_of(state), self.today(), frozenset(roles), desk=desk)
-            replies, outgoing = step(state, inp, ctx)
-            await save_desk(tx, desk, self.db.clock())  # written in the step's transaction
-            state.last_update_id = update_id
-            state.outbox = [reply_to_json(r) for r in replies]
-            await tx.sessions.save(DialogSession(user_key=user_key, dialog=state.flow,
-                                                 state=state.model_dump(mode="json"),
-                                                 version=session.version if session else 0))
-            if state.lang != user.language:
-                await tx.users.set_language(user_key, state.lang)
-            for message in outgoing:
-                await tx.outbox.add(message.to, reply_to_json(message.reply))
+        """Applies ``inp`` for ``user_key`` and returns the rendered replies (for an update
+        applied before: those of its replies not yet sent)."""
+        lang = normalise_language(language_hint, self.default_language)
+        replies, outgoing, lang = await self.db.run(lambda tx: self._step(tx, user_key, inp, update_id, lang))
         if outgoing and self.on_outgoing is not None:
             self.on_outgoing()
-        return await render_replies(self.db, replies, state.lang, self.edition)  # documents: after the step
+        return await render_replies(self.db, replies, lang, self.edition)  # documents: after the step
+
+    async def _step(self, tx: Tx, user_key: str, inp: Input, update_id: int | None,
+                    lang: str) -> tuple[list[Reply], list, str]:
+        """The step as one transaction on the database's thread (``Database.run``):
+        (replies, messages to others, the language to render in)."""
+        user = await tx.users.get_or_create(user_key, language=lang)
+        if update_id is not None and not await tx.updates.mark_processed(update_id, user_key):
+            log.info("update %s redelivered; resending its unsent replies", update_id)
+            stored = await tx.inbox.unsent_replies(user_key, update_id)
+            if stored is None:  # replies stored in the session by an older version
+                session = await tx.sessions.load(user_key)
+                state = SessionState.model_validate(session.state) if session else None
+                if state is None or state.last_update_id != update_id:
+                    return [], [], user.language
+                stored = state.outbox
+            return [reply_from_json(r) for r in stored], [], user.language
+        session = await tx.sessions.load(user_key)
+        state = SessionState.model_validate(session.state) if session else SessionState(lang=user.language)
+        state.edition = state.edition or self.edition.edition
+        await tx.outbox.mark_reachable(user_key)  # someone who writes has unblocked the bot
+        roles = user.roles | ({"admin"} if user_key in self.admin_keys else frozenset())
+        desk = await load_desk(tx, user_key)  # the person's drafts, read before the step
+        ctx = Context(self.edition_of(state), self.today(), frozenset(roles), desk=desk)
+        replies, outgoing = step(state, inp, ctx)
+        await save_desk(tx, desk, self.db.clock())  # written in the step's transaction
+        state.last_update_id = update_id
+        state.outbox = []  # the replies live in their own table (tx.inbox), counted as they are sent
+        await tx.sessions.save(DialogSession(user_key=user_key, dialog=state.flow,
+                                             state=state.model_dump(mode="json"),
+                                             version=session.version if session else 0))
+        await tx.inbox.keep_replies(user_key, update_id, [reply_to_json(r) for r in replies])
+        if state.lang != user.language:
+            await tx.users.set_language(user_key, state.lang)
+        for message in outgoing:
+            await tx.outbox.add(message.to, reply_to_json(message.reply))
+        return replies, outgoing, state.lang
 
     async def delivered(self, user_key: str, update_id: int) -> None:
-        """Forgets the stored replies of ``update_id`` once they are sent, so a
-        redelivery after a crash does not send them twice."""
-        async with self.db.transaction() as tx:
-            session = await tx.sessions.load(user_key)
-            if session is None or session.state.get("last_update_id") != update_id:
-                return
-            state = SessionState.model_validate(session.state)
-            state.outbox = []
-            await tx.sessions.save(session.model_copy(update={"state": state.model_dump(mode="json")}))
+        """Every reply of ``update_id`` is sent: a redelivery after a crash sends none."""
+        await self.db.run(lambda tx: tx.inbox.reply_sent(user_key, update_id, all_of_them=True))
+
+    async def reply_sent(self, user_key: str, update_id: int) -> None:
+        """One more reply of ``update_id`` is sent (in order): a redelivery sends the rest."""
+        await self.db.run(lambda tx: tx.inbox.reply_sent(user_key, update_id))
 
     async def language_of(self, user_key: str) -> str:
         """The person's current language."""

@@ -109,7 +109,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX processed_updates_by_time ON processed_updates (processed_at);
     """),
     # Reserved while three parts are built side by side; each fills its own before it ships.
-    Migration(3, "update inbox (raw updates confirmed at once, handled from here)", ""),
+    Migration(3, "update inbox (raw updates confirmed at once, handled from here), last replies", """
+        -- an update written here is confirmed to Telegram at once and deleted once handled;
+        -- payload is AES-GCM ciphertext (aad 'inbox:' || channel || ':' || update_id)
+        CREATE TABLE update_inbox (
+            channel     TEXT NOT NULL,
+            update_id   INTEGER NOT NULL,
+            payload     BLOB NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (channel, update_id)
+        );
+        -- the replies of each person's last applied update, kept apart from the session so
+        -- that a sent reply is recorded by one UPDATE (sent = how many went out);
+        -- replies is AES-GCM ciphertext (aad 'replies:' || user_key)
+        CREATE TABLE last_replies (
+            user_key  TEXT PRIMARY KEY REFERENCES users (key) ON DELETE CASCADE,
+            update_id INTEGER NOT NULL,
+            replies   BLOB NOT NULL,
+            total     INTEGER NOT NULL CHECK (total >= 0),
+            sent      INTEGER NOT NULL DEFAULT 0 CHECK (sent >= 0)
+        );
+    """),
     Migration(4, "drafts of the registration form, consent records", """
         -- content is AES-GCM ciphertext (aad 'draft:' || reference); the statuses are
         -- those of rules/lifecycle.py, which alone decides which may follow which

@@ -37,9 +37,9 @@ async def polling_started(tg, polls_before: int, timeout: float = 20.0, task=Non
 
 
 @contextlib.asynccontextmanager
-async def serving(tg, tmp_path: Path, *, today: dt.date = TODAY) -> AsyncIterator[asyncio.Task]:
-    """The bot (``serve``) running in this event loop until the block ends."""
-    settings = load_settings(bot_env(tg, tmp_path), need_token=True)
+async def serving(tg, tmp_path: Path, *, today: dt.date = TODAY, **env: str) -> AsyncIterator[asyncio.Task]:
+    """The bot (``serve``) running in this event loop until the block ends (``env``: more settings)."""
+    settings = load_settings(bot_env(tg, tmp_path) | env, need_token=True)
     stop = asyncio.Event()
     polls = len(tg.calls_of("getUpdates"))
     task = asyncio.create_task(serve(settings, stop, today=lambda: today))

@@ -34,9 +34,24 @@ def t(lang: str, msgid: str, **params: Any) -> str:
 QUESTIONS = {lang: {fact: t(lang, f"ask.{fact}") for fact in ED.facts} for lang in ("zh_CN", "en")}
 
 
+CHOSEN = "➡️ "  # the first line of the message after a pressed answer: the answer chosen
+
+
+def body(msg: Message) -> str:
+    """A bot message's text without the line recalling the answer chosen before it."""
+    text = msg.text or ""
+    return text.split("\n", 1)[1] if text.startswith(CHOSEN) and "\n" in text else text
+
+
+def chosen(msg: Message) -> str | None:
+    """The answer a message recalls on its first line ("➡️ 是"), or None."""
+    text = msg.text or ""
+    return text.split("\n", 1)[0][len(CHOSEN):] if text.startswith(CHOSEN) else None
+
+
 def fact_asked(msg: Message, lang: str) -> str | None:
     """The fact a bot message asks (by its first sentence), or None."""
-    text = msg.text or ""
+    text = body(msg)
     hits = [f for f, q in QUESTIONS[lang].items() if text.startswith(q)]
     return max(hits, key=lambda f: len(QUESTIONS[lang][f]), default=None)
 
@@ -183,7 +198,7 @@ class ScriptedUser:
             self.pending = None
 
     def _is_headline(self, msg: Message) -> bool:
-        return any((msg.text or "").startswith(t(self.lang, m))
+        return any(body(msg).startswith(t(self.lang, m))
                    for m in ("result.eligible", "result.not_eligible", "result.undecided"))
 
     def _is_last(self, msg: Message) -> bool:
@@ -196,7 +211,7 @@ def check_result(s: ScriptedUser, today: dt.date | None) -> Expected:
     exp = expected(s.profile, today)
     assert s.asked == exp.asked, f"user {s.user.id}: asked {s.asked}, expected {exp.asked}"
     d, lang = exp.decision, s.lang
-    headline = s.result[0].text
+    headline = body(s.result[0])
     want = {True: "result.eligible", False: "result.not_eligible", None: "result.undecided"}[d["eligible"]]
     assert headline.startswith(t(lang, want)), f"user {s.user.id}: {headline[:80]!r} is not {want}"
     settled = [r for r in d["reasons"] if r["outcome"] in ("pass", "fail")]

@@ -20,11 +20,14 @@ async def test_chinese_user_reaches_a_result(fake_telegram, tmp_path):
         intro = await alice.next_message(timeout=10)
         assert "开始" in intro.text
         q = await alice.next_message(timeout=10)
+        assert "工会会员" in q.text                       # the scope conditions, as one question
+        await alice.press(q, "不全是")                    # not all: asked one by one
+        q = await alice.next_message(timeout=10)
         assert "工会会员" in q.text
         await alice.press(q, "否")
         result = await alice.next_message(timeout=10)
         assert "不符合建档条件" in result.text
-        assert "➡️" in q.text  # the question now shows the chosen answer
+        assert result.text.startswith("➡️ 否\n")  # the chosen answer, at the top of the next message
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)

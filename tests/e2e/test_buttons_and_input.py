@@ -18,18 +18,21 @@ async def test_stale_and_forged_buttons_change_nothing(fake_telegram, tmp_path):
         zhao = ScriptedUser(tg.user(3001, "赵", language_code="zh-hans"), "zh_CN", profile(), how="buttons")
         await zhao.start()
         first = await zhao.read_question()
-        assert fact_asked(first, "zh_CN") == "union_member"
-        zhao.how = "typed"  # typed, so the first question keeps its buttons
+        assert fact_asked(first, "zh_CN") == "group:scope"
+        first_buttons = dict(b for row in first.buttons for b in row)
+        zhao.how = "typed"  # typed: the first question's buttons are taken off (room in the budget)
         await zhao.answer(first)
         second = await zhao.read_question()
-        assert fact_asked(second, "zh_CN") == "labor_relation"
+        assert fact_asked(second, "zh_CN") == "group:exclusions"
+        await settle(tg)
+        assert first.buttons == [] and second.buttons
         edits_before = len(zhao.user.edits)
         seq = seq_of(second)
 
         stale_toast = t("zh_CN", "nav.stale")
         presses = [
-            await zhao.user.press(first, "是"),                       # a button of an earlier question
-            await zhao.user.press(first, t("zh_CN", "btn.back")),     # ... its navigation too
+            await zhao.user.press_data(first, first_buttons[t("zh_CN", "group.scope.all")]),  # an earlier question's
+            await zhao.user.press_data(first, first_buttons[t("zh_CN", "btn.back")]),  # ... its navigation too
             await zhao.user.press_data(second, "garbage"),            # forged: not even <seq>.<i>
             await zhao.user.press_data(second, f"{seq}.99"),          # well-formed, no such choice
             await zhao.user.press_data(second, f"{seq}|chg:union_member"),  # a value, not a position
@@ -43,12 +46,12 @@ async def test_stale_and_forged_buttons_change_nothing(fake_telegram, tmp_path):
         assert len(zhao.user.edits) == edits_before  # and no question marked as answered
 
         # the real answer still works, once, even when tapped twice
-        yes = dict((label, data) for row in second.buttons for label, data in row)["是"]
+        yes = dict((label, data) for row in second.buttons for label, data in row)[t("zh_CN", "group.exclusions.none")]
         q1 = await zhao.user.press_data(second, yes)
         q2 = await zhao.user.press_data(second, yes)
         assert (await zhao.user.wait_answer(q1)).get("text") is None
         assert (await zhao.user.wait_answer(q2)).get("text") == stale_toast
-        zhao.asked.append("labor_relation")
+        zhao.asked.append("group:exclusions")
         zhao.questions.append(second)
         zhao.pressed.append(True)
         zhao.pending, zhao.how = None, "mixed"
@@ -81,10 +84,10 @@ async def test_html_in_what_people_type_never_breaks_a_send(fake_telegram, tmp_p
 
         await eve.start()
         for _ in range(3):                               # as the answer to a yes/no question
-            assert fact_asked(await eve.read_question(), "en") == "union_member"
+            assert fact_asked(await eve.read_question(), "en") == "group:scope"
             await eve.user.send(HTML)
             eve.pending = None
-        assert not await eve.answer_questions(13)
+        assert not await eve.answer_questions(8)  # the scope and exclusion groups, homes ... residence
         assert fact_asked(await eve.read_question(), "en") == "household_size"
         await eve.user.send(HTML)                        # as a number of people
         eve.pending = None
@@ -101,6 +104,6 @@ async def test_html_in_what_people_type_never_breaks_a_send(fake_telegram, tmp_p
     # each bad answer got one error and the same question again; then the screening went on
     assert len(eve.other) == 1 + 5  # the intro, five errors
     asked = transcript_questions(eve.user, "en")
-    assert asked.count("union_member") == 4 and asked.count("household_size") == 3
+    assert asked.count("group:scope") == 4 and asked.count("household_size") == 3
     assert [f for i, f in enumerate(asked) if i == 0 or asked[i - 1] != f] == eve.asked
     check_result(eve, TODAY)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .bot_runner import TODAY, serving
 from .profiles import ID_NUMBER, profile
-from .screening_user import ScriptedUser, check_result, fact_asked, settle, t, transcript_questions
+from .screening_user import (ScriptedUser, answer_of, body, button_label, check_result, chosen, fact_asked, settle,
+                             t, transcript_questions)
 
 
 async def test_chinese_user_completes_a_screening_with_buttons_and_typing(fake_telegram, tmp_path):
@@ -21,10 +22,16 @@ async def test_chinese_user_completes_a_screening_with_buttons_and_typing(fake_t
     assert wang.other[0].text.startswith(t("zh_CN", "screen.intro").splitlines()[0])
     assert "低保边缘户" in wang.result[0].text
     assert "✓" in wang.result[0].text and "6号" in wang.result[0].text
-    # buttons pressed are recorded on the question; typed answers leave it as it was
+    # a pressed answer is recalled at the top of the next message (one send, no edit);
+    # a typed answer is the person's own message
     assert any(wang.pressed) and not all(wang.pressed)
-    for question, pressed in zip(wang.questions, wang.pressed):
-        assert ("➡️" in question.text) == pressed
+    following = wang.questions[1:] + wang.result[:1]
+    for question, nxt, pressed in zip(wang.questions, following, wang.pressed):
+        assert (chosen(nxt) is not None) == pressed
+        if pressed:
+            fact = fact_asked(question, "zh_CN")
+            assert chosen(nxt) == button_label(fact, answer_of(wang.profile, fact)[1], "zh_CN")
+    assert not tg.calls_of("editMessageText")
     # the ID number answered the birth-date question (and sex with it)
     assert "birth_date" in wang.asked and "sex" not in wang.asked
     assert transcript_questions(wang.user, "zh_CN") == wang.asked  # each question once
@@ -45,7 +52,7 @@ async def test_english_user_gets_english_from_the_language_code(fake_telegram, t
     exp = check_result(alice, TODAY)
     assert exp.decision["primary"] == "illness"
     assert {"sex", "cadre", "workplace", "medical_out_of_pocket"} <= set(alice.asked)
-    assert alice.result[0].text.startswith("✅ Your household qualifies")
+    assert body(alice.result[0]).startswith("✅ Your household qualifies")
     assert "Clause by clause:" in alice.result[0].text
     checklist = next(m.text for m in alice.result if m.text.startswith("📋"))
     assert "materials to submit" in checklist
@@ -96,7 +103,7 @@ async def test_language_comes_from_first_contact_and_language_switches_it(fake_t
 
     exp = check_result(li, TODAY)
     assert exp.decision["eligible"] is False
-    assert li.result[0].text.startswith(t("zh_CN", "result.not_eligible"))
+    assert body(li.result[0]).startswith(t("zh_CN", "result.not_eligible"))
     asked_in = {lang: transcript_questions(li.user, lang) for lang in ("zh_CN", "en")}
     assert asked_in["en"] == li.asked[3:8]  # re-asked after the switch + the 4 answered in English
     assert asked_in["zh_CN"] == li.asked[:4] + li.asked[7:]

@@ -15,8 +15,8 @@ async def test_every_reply_arrives_once_through_429_500_and_timeouts(fake_telegr
     # which pauses all sends), the rest 500s and requests held 0.3 s then dropped (502)
     tg.fail_share(0.15, kinds=("429", "500", "500", "timeout", "timeout", "timeout"), seed=3, delay=0.3)
     # and, whatever the share picks, each kind hits each kind of call at least once
-    for method, kind in (("sendMessage", "429"), ("answerCallbackQuery", "500"), ("editMessageText", "timeout"),
-                         ("sendMessage", "timeout"), ("editMessageText", "429"), ("answerCallbackQuery", "timeout")):
+    for method, kind in (("sendMessage", "429"), ("answerCallbackQuery", "500"), ("editMessageReplyMarkup", "timeout"),
+                         ("sendMessage", "timeout"), ("editMessageReplyMarkup", "429"), ("answerCallbackQuery", "timeout")):
         tg.fail_next(method, kind, delay=0.3)
     people = [ScriptedUser(tg.user(4000 + i, f"u{i}", language_code=("zh-hans", "en")[i % 2]),
                            ("zh_CN", "en")[i % 2], crowd_profile(i), how=("buttons", "mixed", "typed")[i % 3])
@@ -34,7 +34,7 @@ async def test_every_reply_arrives_once_through_429_500_and_timeouts(fake_telegr
     injected = [c for c in tg.calls if c.injected]
     kinds = {c.injected for c in injected}
     assert kinds == {"429", "500", "timeout"}, kinds
-    assert {c.method for c in injected} >= {"sendMessage", "answerCallbackQuery", "editMessageText"}
+    assert {c.method for c in injected} >= {"sendMessage", "answerCallbackQuery", "editMessageReplyMarkup"}
     for p in people:
         check_result(p, TODAY)
         assert transcript_questions(p.user, p.lang) == p.asked, f"user {p.user.id}: duplicate or lost question"

@@ -10,7 +10,7 @@ from storage import Database, StorageError
 from storage.migrations import LATEST, MIGRATIONS, Migration, check_order, migrate, statements
 
 TABLES = {"meta", "users", "user_roles", "dialog_sessions", "processed_updates", "audit_log",
-          "outbox", "unreachable_recipients"}
+          "outbox", "unreachable_recipients", "update_inbox", "last_replies"}
 
 TABLES |= {"drafts", "consents"}  # migration 4
 TABLES |= {"deadlines", "reminders", "reminder_mutes"}  # migration 5
