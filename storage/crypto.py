@@ -6,13 +6,17 @@ copied to another row does not decrypt.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from storage.errors import StorageError
 from storage.keys import KEY_BYTES, key_from_setting, load_or_create_key_file
@@ -25,12 +29,15 @@ _TAG = 16
 class DataCipher:
     """Encrypts and decrypts bytes and JSON with one 256-bit key."""
 
-    __slots__ = ("_aead",)
+    __slots__ = ("_aead", "_id_key")
 
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
             raise StorageError("data key must be 32 bytes")
         self._aead = AESGCM(key)
+        # a separate key for keyed hashes of ID numbers (duplicate households), derived from this one
+        self._id_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                            info=b"hardship-filing-assistant/id-hash/v1").derive(key)
 
     @classmethod
     def from_settings(cls, key: str | None, key_file: Path) -> DataCipher:
@@ -63,6 +70,11 @@ class DataCipher:
             raise StorageError(
                 "cannot decrypt stored data: wrong BOT_DATA_KEY (or key file)?"
             ) from None
+
+    def id_hash(self, value: str) -> str:
+        """A keyed hash (HMAC-SHA256, hex) of an identifier such as an ID number: equal
+        values give equal hashes under one data key, and nothing can be read back."""
+        return hmac.new(self._id_key, value.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()
 
     def encrypt_json(self, obj: Any, *, aad: bytes = b"") -> bytes:
         """A token for a JSON-serialisable object (TypeError if it is not)."""

@@ -38,6 +38,7 @@ from storage.repos.drafts import ConsentRepo, DraftRepo
 from storage.repos.base import Row
 from storage.repos.deadlines import DeadlineRepo
 from storage.repos.reminders import ReminderRepo
+from storage.repos.privacy import PrivacyRepo
 from storage.repos.cases import CaseRepo
 from storage.repos.staff import StaffRepo
 from storage.times import Clock, utc_now
@@ -134,7 +135,7 @@ class Tx:
     connection they use) and ``conn`` (the raw SQLite connection, for migrations and
     tests only)."""
 
-    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox", "drafts", "consents", "inbox", "deadlines", "reminders", "staff", "cases")
+    __slots__ = ("conn", "sql", "users", "sessions", "updates", "audit", "outbox", "drafts", "consents", "inbox", "deadlines", "reminders", "staff", "cases", "privacy")
 
     def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, clock: Clock, sql: Any = None) -> None:
         self.conn = conn
@@ -149,6 +150,7 @@ class Tx:
         self.consents = ConsentRepo(sql, clock)
         self.deadlines = DeadlineRepo(sql, clock)
         self.reminders = ReminderRepo(sql, cipher, clock)
+        self.privacy = PrivacyRepo(sql, cipher, clock)
         self.staff = StaffRepo(sql, clock)
         self.cases = CaseRepo(sql, cipher, clock)
 
@@ -205,6 +207,7 @@ class Database:
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free pages
             async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
                 mode = (await cursor.fetchone())[0]
             await conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -341,6 +344,9 @@ async def _check_key(conn: aiosqlite.Connection, cipher: DataCipher) -> None:
     """Fail at open, not at the first session load, if the data key is not this database's."""
     async with conn.execute("SELECT value FROM meta WHERE name = 'key_check'") as cursor:
         row = await cursor.fetchone()
+    async with conn.execute("SELECT 1 FROM meta WHERE name = 'key_rotation'") as cursor:
+        if await cursor.fetchone() is not None:  # storage/rotation.py
+            raise StorageError("a data key rotation is unfinished: run `python -m storage rotate-key` again")
     if row is None:
         await conn.execute(
             "INSERT INTO meta (name, value) VALUES ('key_check', ?)",

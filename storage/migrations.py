@@ -306,7 +306,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX filings_by_unit ON filings (unit, filed_on);
         CREATE INDEX filings_by_filed_on ON filings (filed_on);
     """),
-    Migration(7, "privacy: keyed hashes of ID numbers, deletion requests, retention", ""),
+    Migration(7, "privacy: keyed hashes of ID numbers, deletion requests, retention", """
+        -- a keyed hash (HMAC under a key derived from the data key) of every ID number in a
+        -- draft, applicant and members: the same person in two drafts is found without
+        -- decrypting (一户一档); role is the person's place in that draft
+        CREATE TABLE id_hashes (
+            reference TEXT NOT NULL,
+            id_hash   TEXT NOT NULL,
+            role      TEXT NOT NULL CHECK (role IN ('applicant', 'spouse', 'member')),
+            PRIMARY KEY (reference, id_hash, role)
+        ) WITHOUT ROWID;
+        CREATE INDEX id_hashes_by_hash ON id_hashes (id_hash);
+        -- a person's request to delete a record staff hold (submitted or filed): staff
+        -- answer it (erased or refused); reason is AES-GCM ciphertext (aad 'deletion:' || id)
+        CREATE TABLE deletion_requests (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference    TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            state        TEXT NOT NULL DEFAULT 'open'
+                         CHECK (state IN ('open', 'erased', 'refused')),
+            answered_by  TEXT,
+            answered_at  TEXT,
+            reason       BLOB
+        );
+        CREATE UNIQUE INDEX deletion_requests_open ON deletion_requests (reference)
+            WHERE state = 'open';
+        CREATE INDEX deletion_requests_by_state ON deletion_requests (state, id);
+        -- the retention reminder sent for an idle session or unfinished draft: one per
+        -- subject ('session:' || key or 'draft:' || reference) and idle-since time
+        CREATE TABLE retention_notices (
+            subject    TEXT PRIMARY KEY,
+            idle_since TEXT NOT NULL,
+            warned_at  TEXT NOT NULL
+        );
+    """),
 )
 
 LATEST: int = MIGRATIONS[-1].version

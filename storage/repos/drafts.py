@@ -24,6 +24,7 @@ from storage.crypto import DataCipher
 from storage.errors import ConflictError
 from storage.models import UserKey, check_user_key
 from storage.repos.base import Conn, Row, fetch_all, fetch_one, run
+from storage.repos.privacy import PrivacyRepo
 from storage.times import Clock, from_db, to_db
 
 _COLUMNS = ("reference, status, category, unit, applicant_key, created_by, submitted_by, created_at, "
@@ -155,6 +156,7 @@ class DraftRepo:
                  draft.reference, draft.version))
         if changed != 1:
             raise ConflictError("the draft was changed by someone else (or its reference is taken)")
+        await PrivacyRepo(self._conn, self._cipher, self._clock).index_draft(draft.reference, draft.content)
         stored = await self.get(draft.reference)
         assert stored is not None
         return stored

@@ -16,6 +16,7 @@ TABLES |= {"drafts", "consents"}  # migration 4
 TABLES |= {"deadlines", "reminders", "reminder_mutes"}  # migration 5
 TABLES |= {"units", "staff_units", "invites", "notices", "notice_households", "case_events",
            "filings"}  # migration 6
+TABLES |= {"id_hashes", "deletion_requests", "retention_notices"}  # migration 7
 
 def tables(path) -> set[str]:
     with sqlite3.connect(path) as conn:
