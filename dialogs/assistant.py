@@ -24,6 +24,7 @@ from storage import Database, DialogSession, Tx
 
 from dialogs.context import Context
 from dialogs.drafts_io import load_desk, render_replies, save_desk
+from dialogs.privacy_export import after_step
 from dialogs.render import Rendered, render
 from dialogs.router import step
 from dialogs.state import SessionState
@@ -97,6 +98,7 @@ class Assistant:
             await tx.users.set_language(user_key, state.lang)
         for message in outgoing:
             await tx.outbox.add(message.to, reply_to_json(message.reply))
+        await after_step(tx, user_key, state.flows)  # /forget: the erasure, once the session is written
         return replies, outgoing, state.lang
 
     async def delivered(self, user_key: str, update_id: int) -> None:

@@ -16,6 +16,7 @@ from storage import StoredDraft
 
 from dialogs.drafts import Desk, Draft, DraftContent
 from dialogs.render import Rendered, render
+from dialogs.privacy_export import attach_exports
 from dialogs.types import Reply
 
 FORMATS = {"docx": registration_form_docx, "pdf": registration_form_pdf}
@@ -72,6 +73,8 @@ async def render_replies(db: Any, replies: list[Reply], lang: str, edition: Edit
     """The replies in ``lang``; a reply naming a document (``"form.docx:REF"``) gets its bytes."""
     rendered = [render(r, lang) for r in replies]
     wanted = [(i, r.document) for i, r in enumerate(replies) if r.document]
+    rendered = await attach_exports(db, wanted, rendered, lang)  # /mydata (dialogs/privacy_export.py)
+    wanted = [(i, doc) for i, doc in wanted if doc[1].startswith("form.")]
     if not wanted:
         return rendered
     async with db.transaction() as tx:

@@ -28,6 +28,7 @@ from locales import LANGUAGES, normalise_language
 from dialogs import checklist, menu, outcome, screening
 from dialogs import consent, form, form_members, form_review, form_status
 from dialogs import deadlines, reminders_flow
+from dialogs import privacy
 from dialogs.context import Context
 from dialogs.flow import Flow, Outgoing, Replies, Turn
 from dialogs.state import SessionState
@@ -39,6 +40,7 @@ FLOWS.update({f.name: f for f in (consent.FLOW, form.FLOW, form_members.FLOW, fo
                                  form_status.FLOW)})  # the registration form
 FLOWS[deadlines.FLOW.name] = deadlines.FLOW
 FLOWS[reminders_flow.FLOW.name] = reminders_flow.FLOW
+FLOWS[privacy.FLOW.name] = privacy.FLOW  # the person's rights: /privacy, /mydata, /forget
 
 START_PAYLOADS: dict[str, Callable[[Turn], Replies]] = {
     "screen": screening.start, "materials": checklist.start, "checklist": checklist.start}
@@ -111,6 +113,7 @@ GLOBAL: dict[str, Callable[[Turn], Replies]] = {
 GLOBAL.update({"apply": form.apply, "status": form_status.status, "mydraft": form_status.copy})
 GLOBAL["deadlines"] = deadlines.show_list
 GLOBAL["reminders"] = reminders_flow.show
+GLOBAL.update({"privacy": privacy.show, "mydata": privacy.mydata, "forget": privacy.forget})
 START_PAYLOADS["deadlines"] = deadlines.show_list  # a reminder's button
 
 

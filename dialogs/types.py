@@ -53,11 +53,11 @@ class Command:
 Input = Text | Button | Command
 
 PickKind = Literal["answer", "nav", "menu", "lang", "change", "checklist", "category", "worker_type", "skip",
-                   "confirm", "open", "deadline", "remind", "form"]
+                   "confirm", "open", "deadline", "remind", "form", "privacy"]
 # How each kind is written in a token: "yes", "nav:back", "chg:sex", "cat:dibao"...
 _PREFIX: dict[str, str] = {"nav": "nav", "form": "f", "menu": "menu", "lang": "lang", "change": "chg", "checklist": "mat",
                            "category": "cat", "worker_type": "wt", "skip": "skip", "confirm": "ok",
-                           "open": "open", "deadline": "dl", "remind": "rmd"}
+                           "open": "open", "deadline": "dl", "remind": "rmd", "privacy": "pv"}
 _KIND_OF_PREFIX = {v: k for k, v in _PREFIX.items()}
 
 
