@@ -45,6 +45,7 @@ class DraftContent(BaseModel):
     progress: Progress = Field(default_factory=Progress)
     reopen_fields: list[str] = Field(default_factory=list)  # a returned draft: the fields to correct
     comment: str | None = None  # staff's comment on a return
+    reviewer: str | None = None  # the reviewer who returned it: the resubmission goes back to them
     consent: dict[str, Any] | None = None  # a worker's consent a clerk recorded for them
 
 
@@ -143,6 +144,11 @@ class Desk:
         if after == "submitted":
             draft.submitted_by = self.person
         return self.touch(draft)
+
+    def reviewers_for(self, draft: Draft) -> list[str]:
+        """Who is told of a submission: the reviewer who returned it, else every reviewer."""
+        back_to = draft.content.reviewer
+        return [back_to] if back_to in self.reviewers else list(self.reviewers)
 
     # ---- consent ------------------------------------------------------------------------------
     def consent(self, scope: Scope, version: str) -> bool | None:

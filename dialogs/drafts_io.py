@@ -30,6 +30,9 @@ def _draft(stored: StoredDraft) -> Draft:
                  content=DraftContent.model_validate(stored.content))
 
 
+stored_to_draft = _draft  # a stored draft as the dialogs see it (the staff desk loads cases with it)
+
+
 async def load_desk(tx: Any, user_key: str) -> Desk:
     """The person's drafts, the reviewers and the person's consent answers."""
     drafts = [_draft(d) for d in await tx.drafts.list_for(user_key)]
@@ -69,11 +72,14 @@ def document_bytes(form: RegistrationForm, kind: str, edition: Edition, lang: st
     return FORMATS[kind](FormDocument(form=form), edition, lang=lang)
 
 
-async def render_replies(db: Any, replies: list[Reply], lang: str, edition: Edition) -> list[Rendered]:
-    """The replies in ``lang``; a reply naming a document (``"form.docx:REF"``) gets its bytes."""
+async def render_replies(db: Any, replies: list[Reply], lang: str, edition: Edition,
+                         progress: Any = None) -> list[Rendered]:
+    """The replies in ``lang``; a reply naming a document (``"form.docx:REF"``) gets its bytes
+    (the staff desk's documents: dialogs/staff_documents.py, ``progress(count)`` for long ones)."""
     rendered = [render(r, lang) for r in replies]
     wanted = [(i, r.document) for i, r in enumerate(replies) if r.document]
     rendered = await attach_exports(db, wanted, rendered, lang)  # /mydata (dialogs/privacy_export.py)
+    rendered = await attach_staff_documents(db, wanted, rendered, lang, edition, progress)
     wanted = [(i, doc) for i, doc in wanted if doc[1].startswith("form.")]
     if not wanted:
         return rendered
@@ -87,6 +93,19 @@ async def render_replies(db: Any, replies: list[Reply], lang: str, edition: Edit
         form = DraftContent.model_validate(stored.content).form
         data = document_bytes(form, fmt.removeprefix("form."), edition, lang)
         rendered[i] = _with_document(rendered[i], filename, data)
+    return rendered
+
+
+async def attach_staff_documents(db: Any, wanted: list, rendered: list[Rendered], lang: str, edition: Edition,
+                                 progress: Any = None) -> list[Rendered]:
+    """The staff desk's documents (notice, card, statistics, records) attached where asked."""
+    from dialogs.staff_documents import MAKERS, make
+
+    for i, (filename, kind) in wanted:
+        if kind.partition(".")[0] in MAKERS:
+            data = await make(db, kind, edition, lang, progress)
+            if data is not None:
+                rendered[i] = _with_document(rendered[i], filename, data)
     return rendered
 
 

@@ -26,6 +26,7 @@ from rules.form_checks import enumeration
 from dialogs import form_fields as ff
 from dialogs.drafts import Draft, desk_of
 from dialogs.flow import Flow, FlowState, Replies, Turn
+from dialogs.reminder_plan import inline, withdraw
 from dialogs.types import Choice, Label, Msg, Pick, Reply, Text
 
 SHOWN = [name for name, _ in ff.SECTIONS]
@@ -162,7 +163,9 @@ def submit(turn: Turn) -> Replies:
     desk.move(draft, "submitted", comment="resubmitted" if resubmitted else None)
     content.reopen_fields, content.comment = [], None
     summary = recap(draft, ed)
-    for reviewer in desk.reviewers:
+    if resubmitted and turn.ctx.tx is not None:  # the reminders to correct it no longer apply
+        inline(withdraw(turn.ctx.tx, f"draft:{draft.reference}"))
+    for reviewer in desk.reviewers_for(draft):
         turn.send_to(reviewer, Reply((Msg("staff.new_submission", {"ref": draft.reference}), *summary)))
     turn.reset(ReviewState)
     done = Msg("form.submitted", {"ref": draft.reference})

@@ -39,6 +39,7 @@ class Rendered:
     buttons: tuple[Shown, ...] = ()
     delete_input: str | None = None  # delete the person's message, then say this (Telegram)
     document: tuple[str, bytes] | None = None  # (file name, content), attached by the assistant
+    protect: bool = False  # forbid forwarding and saving where the channel can (Telegram protect_content)
 
 
 def text_of(item: Any, t: Translator) -> str:
@@ -68,7 +69,8 @@ def render(reply: Reply, lang: str) -> Rendered:
     choices = tuple((c.value, label) for c, label in zip(reply.choices, labels, strict=True))
     buttons = tuple(_shown(c, label) for c, label in zip(reply.choices, labels, strict=True))
     deleted = t("form.input_deleted") if reply.delete_input else None
-    return Rendered(text, choices, reply.seq, reply.expects, reply.asks, reply.stale, buttons, deleted)
+    return Rendered(text, choices, reply.seq, reply.expects, reply.asks, reply.stale, buttons, deleted,
+                    protect=reply.protect)
 
 
 def _shown(choice: Choice, label: str) -> Shown:

@@ -28,6 +28,8 @@ from locales import LANGUAGES, normalise_language
 from dialogs import checklist, menu, outcome, screening
 from dialogs import consent, form, form_members, form_review, form_status
 from dialogs import deadlines, reminders_flow
+from dialogs import staff_admin, staff_cleanup, staff_decision, staff_file, staff_inbox, staff_notice
+from dialogs import staff_reports, staff_visit
 from dialogs import privacy
 from dialogs.context import Context
 from dialogs.flow import Flow, Outgoing, Replies, Turn
@@ -40,6 +42,8 @@ FLOWS.update({f.name: f for f in (consent.FLOW, form.FLOW, form_members.FLOW, fo
                                  form_status.FLOW)})  # the registration form
 FLOWS[deadlines.FLOW.name] = deadlines.FLOW
 FLOWS[reminders_flow.FLOW.name] = reminders_flow.FLOW
+FLOWS.update({f.FLOW.name: f.FLOW for f in (staff_admin, staff_inbox, staff_visit, staff_decision, staff_notice,
+                                            staff_file, staff_cleanup, staff_reports)})  # the staff desk
 FLOWS[privacy.FLOW.name] = privacy.FLOW  # the person's rights: /privacy, /mydata, /forget
 
 START_PAYLOADS: dict[str, Callable[[Turn], Replies]] = {
@@ -65,6 +69,8 @@ def on_start(turn: Turn, payload: str) -> Replies:
     """/start: a deep-link payload opens its flow; otherwise the person continues."""
     if payload in START_PAYLOADS:
         return START_PAYLOADS[payload](turn)
+    if payload.startswith(staff_admin.INVITE_PREFIX):  # a staff invite link
+        return staff_admin.accept(turn, payload)
     if turn.flow in (screening.FLOW.name, checklist.FLOW.name) or screening.has_open_question(turn):
         return screening.resume(turn) or repeat(turn)
     return menu.show(turn)
@@ -115,6 +121,10 @@ GLOBAL["deadlines"] = deadlines.show_list
 GLOBAL["reminders"] = reminders_flow.show
 GLOBAL.update({"privacy": privacy.show, "mydata": privacy.mydata, "forget": privacy.forget})
 START_PAYLOADS["deadlines"] = deadlines.show_list  # a reminder's button
+GLOBAL.update({"staff": staff_admin.show, "inbox": staff_inbox.show_queue, "notice": staff_notice.show_units,
+               "file": staff_file.show_lists, "cleanup": staff_cleanup.show_list,
+               "stats": staff_reports.FLOW.commands["stats"], "export": staff_reports.FLOW.commands["export"]})
+START_PAYLOADS.update({"queue": staff_inbox.show_queue, "draft": form_status.status})  # reminders' buttons
 
 
 def on_command(turn: Turn, cmd: Command) -> Replies:

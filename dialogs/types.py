@@ -53,11 +53,11 @@ class Command:
 Input = Text | Button | Command
 
 PickKind = Literal["answer", "nav", "menu", "lang", "change", "checklist", "category", "worker_type", "skip",
-                   "confirm", "open", "deadline", "remind", "form", "privacy"]
+                   "confirm", "open", "deadline", "remind", "form", "staff", "privacy"]
 # How each kind is written in a token: "yes", "nav:back", "chg:sex", "cat:dibao"...
 _PREFIX: dict[str, str] = {"nav": "nav", "form": "f", "menu": "menu", "lang": "lang", "change": "chg", "checklist": "mat",
                            "category": "cat", "worker_type": "wt", "skip": "skip", "confirm": "ok",
-                           "open": "open", "deadline": "dl", "remind": "rmd", "privacy": "pv"}
+                           "open": "open", "deadline": "dl", "remind": "rmd", "staff": "stf", "privacy": "pv"}
 _KIND_OF_PREFIX = {v: k for k, v in _PREFIX.items()}
 
 
@@ -154,6 +154,7 @@ class Reply:
     stale: bool = False  # the answer to a button whose question has passed
     delete_input: bool = False  # the person's message held an ID or bank number: a channel that can, deletes it
     document: tuple[str, str] | None = None  # (file name, kind) of a document the assistant attaches
+    protect: bool = False  # a case shown to staff: channels that can forbid forwarding and saving do
 
 
 # ---- stored replies: JSON through pydantic models ------------------------------------------
@@ -213,6 +214,7 @@ class StoredReply(BaseModel):
     asks: str | None = None
     delete_input: bool = False
     document: tuple[str, str] | None = None
+    protect: bool = False
 
 
 def _to_param(v: Any) -> BaseModel:
@@ -250,7 +252,7 @@ def reply_to_json(r: Reply) -> dict[str, Any]:
     stored = StoredReply(lines=[_to_param(m) for m in r.lines],
                          choices=[(c.value, _to_param(c.label)) for c in r.choices],
                          seq=r.seq, expects=r.expects, asks=r.asks, delete_input=r.delete_input,
-                         document=r.document)
+                         document=r.document, protect=r.protect)
     return stored.model_dump(mode="json")
 
 
@@ -260,4 +262,4 @@ def reply_from_json(d: dict[str, Any]) -> Reply:
     return Reply(tuple(_from_param(m) for m in stored.lines),
                  tuple(Choice(pick_of(v), _from_param(label)) for v, label in stored.choices),
                  stored.seq, stored.expects, stored.asks, delete_input=stored.delete_input,
-                 document=stored.document)
+                 document=stored.document, protect=stored.protect)

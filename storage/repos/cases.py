@@ -234,6 +234,11 @@ class CaseRepo:
                 return
             last = rows[-1][0]
 
+    async def filing_units(self) -> list[str]:
+        """The units that have filed households."""
+        rows = await fetch_all(self._conn, "SELECT DISTINCT unit FROM filings WHERE unit IS NOT NULL ORDER BY unit")
+        return [r[0] for r in rows]
+
     async def never_helped(self, filed_before: dt.date, *, unit: str | None = None) -> list[Filing]:
         """Open files created before the cut-off with no help ever recorded (7号 二.2)."""
         sql = (f"SELECT {_FILING} FROM filings f WHERE f.filed_on < ? AND f.closed_on IS NULL AND NOT EXISTS "
