@@ -48,6 +48,7 @@ class Settings:
     reminder_days: tuple[int, ...] = (7, 3, 1, 0)  # days (working days for such deadlines) before
     example_campaign: str | None = None  # a shipped campaign loaded at start (jiangxi-2016)
     telegram_rate: int = 30  # messages (sends and edits) per second; 0: no cap (a local Bot API server)
+    retention_days: int = 90  # unfinished drafts and idle sessions are purged after this many days
 
     @property
     def key_file(self) -> Path:
@@ -99,6 +100,14 @@ def _rate(env: Mapping[str, str]) -> int:
     raw = env.get("BOT_TELEGRAM_RATE", "30").strip() or "30"
     if not raw.isascii() or not raw.isdigit() or int(raw) > 100_000:
         raise SettingsError(f"BOT_TELEGRAM_RATE must be messages per second (30; 0 for no cap), not {raw!r}")
+    return int(raw)
+
+
+def _retention_days(env: Mapping[str, str]) -> int:
+    """BOT_RETENTION_DAYS: days an unfinished draft or an idle conversation is kept (90; at least 8)."""
+    raw = env.get("BOT_RETENTION_DAYS", "90").strip() or "90"
+    if not raw.isascii() or not raw.isdigit() or not 8 <= int(raw) <= 3650:
+        raise SettingsError(f"BOT_RETENTION_DAYS must be days between 8 and 3650 (90), not {raw!r}")
     return int(raw)
 
 
@@ -191,6 +200,7 @@ def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
         web_secure_cookies=_flag(env, "BOT_WEB_SECURE_COOKIES"),
         **_reminders(env),
         telegram_rate=_rate(env),
+        retention_days=_retention_days(env),
     )
 
 

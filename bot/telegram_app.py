@@ -30,6 +30,7 @@ from dialogs.types import Button, Command, Input, Text, pressed
 from locales import LANGUAGES, translator
 from storage import user_key
 
+from bot.group_chats import point_to_private
 from bot.keyboards import chosen_label, decode, html_text, is_nav, keyboard
 from bot.logsafe import safe_trace
 from bot.polling import Inbox, InboxBot, InboxQueue
@@ -133,7 +134,7 @@ class TelegramChannel:
     async def _handle(self, update: Update, bot) -> None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type != ChatType.PRIVATE:
-            return
+            return await point_to_private(bot, update) if chat is not None else None  # no personal data in groups
         key = user_key("tg", user.id)
         answered = self.open.get(chat.id)  # the open question: an answer typed to it takes its buttons off
         inp = to_input(update, answered)

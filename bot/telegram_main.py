@@ -25,6 +25,7 @@ from telegram.ext import Application
 from bot.outbox import Deliver, OutboxSender, Rejected, RetryLater, Unreachable, render_payload
 from bot.send_limiter import SendLimiter
 from bot.reminders import ReminderScheduler, report_progress
+from bot.retention import start_retention
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram_app import build_application, describe_bot, with_retries
 from bot.wiring import open_assistant
@@ -139,6 +140,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
     sender = OutboxSender(db, "tg", telegram_deliver(app, db, settings.default_locale, limiter),
                           limiter=limiter, pace=False)
     reminders = None
+    retention = None
     app.bot_data["outbox"] = sender
     assistant.on_outgoing = sender.wake  # after a step that queued messages is committed
     try:
@@ -152,6 +154,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
         await app.start()
         await app.bot_data["channel"].inbox.replay(app.bot, app.update_queue)  # left by a crash: first
         sender.start()
+        retention = start_retention(db, settings.retention_days, sender.wake)  # at start, then daily
         reminders = await start_reminders(settings, assistant, sender, app)  # what fell due while down: now
         if settings.webhook_url:
             await app.updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
@@ -170,6 +173,8 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
             await reminders.stop()
         await sender.stop()
     finally:
+        if retention is not None:
+            retention.cancel()
         if reminders is not None:
             await reminders.stop()
         await sender.stop()

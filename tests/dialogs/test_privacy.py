@@ -178,3 +178,30 @@ async def test_a_clerk_reads_only_their_own_or_their_units_drafts(assistant):
     assert not can_read(set(), "tg:3", other) and can_read(set(), "tg:1", other)
     assert can_read({"reviewer"}, "tg:3", other) and can_read({"admin"}, "tg:3", other)
     assert not can_read({"reviewer"}, "tg:3", None)
+
+
+async def test_idle_data_is_announced_a_week_before_and_then_purged(open_assistant, db_path):
+    import datetime as dt
+
+    from bot.retention import run_retention
+    from storage.retention import RetentionPolicy
+
+    first = await open_assistant()
+    early = RecordingPerson(first, "tg:5550002")
+    await draft_started(early)
+    await first.db.close()
+    start = dt.datetime.now(dt.timezone.utc)  # the database's clock: the real one here
+    for days in (84, 97):  # a week before the 90 days: told; after them: gone
+        moment = start + dt.timedelta(days=days)
+        later = await open_assistant()
+        later.db.clock = lambda moment=moment: moment
+        done = await run_retention(later.db, RetentionPolicy(days=90))
+        async with later.db.transaction() as tx:
+            drafts = await tx.drafts.list_for(early.key)
+            told = [m.payload["lines"][0]["id"] for m in await tx.outbox.list_for(early.key)]
+        if days == 84:
+            assert done.warned == 2 and len(drafts) == 1
+            assert sorted(told) == ["privacy.retention_draft", "privacy.retention_session"]
+        else:
+            assert done.purged.drafts == 1 and done.purged.sessions == 1 and drafts == []
+        await later.db.close()
