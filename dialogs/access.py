@@ -22,6 +22,9 @@ from collections.abc import Collection
 from typing import Any
 
 STAFF_READ = "draft_read"  # the audit action of a staff read
+# statuses of a record the union holds or is deciding on (a withdrawn or rejected one is no file)
+ON_FILE = frozenset({"submitted", "under_review", "home_visited", "approved", "in_public_notice", "filed",
+                     "entered"})
 GROUP_POINTER = "privacy.group_pointer"  # what the bot says in a group chat
 
 
@@ -69,3 +72,19 @@ def read_in_step(turn: Any, draft: Any, *, units: Collection[str] = (), view: st
     if is_staff_read(person, draft) and ctx.tx is not None:
         inline(audit_read(ctx.tx, person, _get(draft, "reference"), at=ctx.tx.privacy.now(), view=view))
     return True
+
+
+def household_files(duplicates: Collection[Any]) -> list[Any]:
+    """Of a draft's duplicates (:meth:`storage.repos.privacy.PrivacyRepo.duplicates`), the
+    other records on file or under way whose applicant is this applicant or their spouse
+    (一户一档: one household, one file), found by keyed hashes without decrypting."""
+    same_household = {("applicant", "applicant"), ("spouse", "applicant"), ("applicant", "spouse")}
+    return [d for d in duplicates if d.status in ON_FILE and (d.role_here, d.role_there) in same_household]
+
+
+def filed_elsewhere_contradicted(duplicates: Collection[Any], screening: dict[str, Any]) -> list[Any]:
+    """The household's other files when the screening's answer was "not filed elsewhere"
+    (staff are shown these; where the answer was yes or not given there is nothing to check)."""
+    if screening.get("filed_elsewhere") is not False:
+        return []
+    return household_files(duplicates)

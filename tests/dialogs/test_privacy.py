@@ -14,9 +14,9 @@ from form_filler import APPLICANT, APPLICANT_ID, CARD, SON, WIFE, FormFiller, Re
 from harness import msg, msg_head
 from test_form_flow import make_reviewer, screened, start_form
 
-from dialogs.access import can_read
+from dialogs.access import STAFF_READ, audit_read, can_read, filed_elsewhere_contradicted
 from dialogs.types import Button
-from storage.repos.privacy import mask_key
+from storage.repos.privacy import Duplicate, mask_key
 
 
 @pytest.fixture
@@ -205,3 +205,20 @@ async def test_idle_data_is_announced_a_week_before_and_then_purged(open_assista
         else:
             assert done.purged.drafts == 1 and done.purged.sessions == 1 and drafts == []
         await later.db.close()
+
+
+def test_a_no_to_filed_elsewhere_is_checked_against_the_households_files():
+    spouse_filed = Duplicate(reference="AAAA1111", status="filed", role_here="spouse", role_there="applicant")
+    child_elsewhere = Duplicate(reference="BBBB2222", status="filed", role_here="member", role_there="member")
+    withdrawn = Duplicate(reference="CCCC3333", status="withdrawn", role_here="applicant", role_there="applicant")
+    found = [spouse_filed, child_elsewhere, withdrawn]
+    assert filed_elsewhere_contradicted(found, {"filed_elsewhere": False}) == [spouse_filed]
+    assert filed_elsewhere_contradicted(found, {"filed_elsewhere": True}) == []
+    assert filed_elsewhere_contradicted(found, {}) == []
+
+
+async def test_a_staff_read_of_a_whole_record_is_an_audit_row(assistant):
+    async with assistant.db.transaction() as tx:
+        await audit_read(tx, "tg:9001", "AAAA2222", at=tx.privacy.now(), view="case")
+        [entry] = await tx.audit.list_for("draft:AAAA2222")
+    assert (entry.actor, entry.action, entry.after) == ("tg:9001", STAFF_READ, "case")
