@@ -87,6 +87,11 @@ class Chat:
     def documents(self) -> list:
         return [m.document for m in self.user.messages[self.user._read:] if m.document]
 
+    async def documents_sent(self, count: int) -> list:
+        """The documents sent since the last input, once there are ``count`` of them."""
+        await self.tg.wait_for(lambda: len(self.documents) >= count, 20, f"{count} documents")
+        return self.documents
+
 
 async def joined(tg, admin: Chat, user_id: int, role: str) -> Chat:
     await admin.send("/staff")
@@ -189,7 +194,7 @@ async def test_a_drafts_life_at_the_staff_desk_over_http(fake_telegram, tmp_path
         await reviewer.send("2016-09-29")
         assert "2016年10月10日" in reviewer.text
         await reviewer.press(t(ZH, "staff.btn.make_notice"))
-        docx, pdf = reviewer.documents
+        docx, pdf = await reviewer.documents_sent(2)
         for text in (docx_text(docx.data), pdf_text(pdf.data)):
             text = text.replace(" ", "")
             assert "张三" in text and "2016年10月10日" in text and "0791-88888888" in text
@@ -200,7 +205,7 @@ async def test_a_drafts_life_at_the_staff_desk_over_http(fake_telegram, tmp_path
         await reviewer.press(t(ZH, "staff.btn.file"))
         assert status_in_db(tmp_path) == "filed" and "2016年11月21日" in reviewer.text
         await reviewer.press(t(ZH, "staff.btn.card"))
-        card_docx, card_pdf = reviewer.documents
+        card_docx, card_pdf = await reviewer.documents_sent(2)
         assert "张三" in docx_text(card_docx.data) and "张三" in pdf_text(card_pdf.data).replace(" ", "")
         await open_case(reviewer, "filed")
         await reviewer.press(t(ZH, "staff.btn.entered"))
@@ -213,7 +218,7 @@ async def test_a_drafts_life_at_the_staff_desk_over_http(fake_telegram, tmp_path
         await reviewer.send("/stats")
         await reviewer.press(t(ZH, "staff.btn.all_units"))
         await reviewer.press(t(ZH, "staff.btn.today"))
-        [table] = reviewer.documents
+        [table] = await reviewer.documents_sent(1)
         from openpyxl import load_workbook
 
         rows = list(load_workbook(io.BytesIO(table.data)).active.iter_rows(values_only=True))
