@@ -24,6 +24,7 @@ from telegram.ext import Application
 
 from bot.outbox import Deliver, OutboxSender, Rejected, RetryLater, Unreachable, render_payload
 from bot.send_limiter import SendLimiter
+from bot.progress import chat_progress
 from bot.reminders import ReminderScheduler, report_progress
 from bot.retention import start_retention
 from bot.settings import Settings, SettingsError, load_settings
@@ -143,6 +144,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
     retention = None
     app.bot_data["outbox"] = sender
     assistant.on_outgoing = sender.wake  # after a step that queued messages is committed
+    assistant.show_progress = chat_progress(app)  # a long export's count, one message edited
     try:
         pruned = await db.prune(db.clock())
         log.info("pruned %d processed update(s) and %d sent message(s)", pruned.updates, pruned.outbox)

@@ -14,9 +14,11 @@ Messages to others are sent after the commit by the channel's outbox sender.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from locales import normalise_language
 from rules.edition import DEFAULT_EDITION, Edition, load_edition
@@ -28,7 +30,7 @@ from dialogs.privacy_export import after_step
 from dialogs.render import Rendered, render
 from dialogs.router import step
 from dialogs.state import SessionState
-from dialogs.types import Input, Reply, reply_from_json, reply_to_json
+from dialogs.types import Input, Msg, Reply, reply_from_json, reply_to_json
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ class Assistant:
         self.default_language = default_language
         self.admin_keys = admin_keys
         self.on_outgoing = on_outgoing  # wakes the outbox sender after a step queued messages
+        # (person, text, handle or None) -> handle: a long document's progress, sent then edited (channels)
+        self.show_progress: Callable[[str, str, Any], Awaitable[Any]] | None = None
 
     def edition_of(self, state: SessionState) -> Edition:
         """The edition a conversation started under (new ones: the configured edition)."""
@@ -62,7 +66,21 @@ class Assistant:
         replies, outgoing, lang = await self.db.run(lambda tx: self._step(tx, user_key, inp, update_id, lang))
         if outgoing and self.on_outgoing is not None:
             self.on_outgoing()
-        return await render_replies(self.db, replies, lang, self.edition)  # documents: after the step
+        return await render_replies(self.db, replies, lang, self.edition,  # documents: after the step
+                                    progress=self._progress(user_key, lang))
+
+    def _progress(self, user_key: str, lang: str) -> Callable[[int], Awaitable[None]] | None:
+        """How a long document (the records export) shows its count: one message, edited."""
+        show = self.show_progress
+        if show is None:
+            return None
+        handle, lock = [None], asyncio.Lock()
+
+        async def progress(count: int) -> None:
+            async with lock:
+                text = render(Reply((Msg("staff.export.progress", {"count": count}),)), lang).text
+                handle[0] = await show(user_key, text, handle[0])
+        return progress
 
     async def _step(self, tx: Tx, user_key: str, inp: Input, update_id: int | None,
                     lang: str) -> tuple[list[Reply], list, str]:

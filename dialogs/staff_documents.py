@@ -88,17 +88,22 @@ async def stats(db: Any, arg: str, fmt: str, edition: Edition, lang: str, progre
 async def records(db: Any, arg: str, fmt: str, edition: Edition, lang: str, progress: Progress) -> bytes | None:
     """Every filed household's form (of one unit), streamed; ``progress(count)`` as it goes."""
     day, _, unit = arg.partition("|")
-    references = [f.reference for f in await _filings(db, None if unit == ALL else unit)]
     loop = asyncio.get_running_loop()
 
-    async def batch(refs: list[str]) -> list[ExportRecord]:
-        async with db.transaction() as tx:
-            found = [(ref, await tx.drafts.get(ref)) for ref in refs]
-        return [ExportRecord(household_id=ref, status=d.status, form=_form(d)) for ref, d in found if d is not None]
+    async def batch(after: str) -> list[tuple[str, str, dict]]:
+        return await db.run(lambda tx: tx.cases.filed_contents(unit=None if unit == ALL else unit, after=after,
+                                                               batch=BATCH))
 
     def rows() -> Iterator[ExportRecord]:  # on the worker thread: each batch read on the loop
-        for i in range(0, len(references), BATCH):
-            yield from asyncio.run_coroutine_threadsafe(batch(references[i:i + BATCH]), loop).result()
+        after = ""
+        while True:
+            found = asyncio.run_coroutine_threadsafe(batch(after), loop).result()
+            for ref, status, content in found:
+                yield ExportRecord(household_id=ref, status=status,
+                                   form=RegistrationForm.model_validate(content.get("form", {})))
+            if len(found) < BATCH:
+                return
+            after = found[-1][0]
 
     def tell(count: int) -> None:
         if progress is not None:

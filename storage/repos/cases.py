@@ -234,6 +234,21 @@ class CaseRepo:
                 return
             last = rows[-1][0]
 
+    async def filed_contents(self, *, unit: str | None = None, after: str = "",
+                             batch: int = 1000) -> list[tuple[str, str, dict[str, Any]]]:
+        """(reference, status, decrypted draft content) of filed households after ``after``
+        (by reference), one batch: the records export reads them this way."""
+        from storage.repos.drafts import content_aad
+
+        sql = ("SELECT d.reference, d.status, d.content FROM filings f JOIN drafts d ON d.reference = f.reference "
+               "WHERE f.reference > ?")
+        params: list[Any] = [after]
+        if unit is not None:
+            sql += " AND f.unit = ?"
+            params.append(unit)
+        rows = await fetch_all(self._conn, sql + " ORDER BY f.reference LIMIT ?", (*params, int(batch)))
+        return [(ref, status, self._cipher.decrypt_json(token, aad=content_aad(ref))) for ref, status, token in rows]
+
     async def filing_units(self) -> list[str]:
         """The units that have filed households."""
         rows = await fetch_all(self._conn, "SELECT DISTINCT unit FROM filings WHERE unit IS NOT NULL ORDER BY unit")

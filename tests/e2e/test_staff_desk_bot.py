@@ -6,7 +6,7 @@ A draft's life: returned with a reopened field, corrected and resubmitted by the
 applicant (back to the same reviewer), home visit, collective decision as a relief
 target, the notice across the 2016 National Day holiday (2016-09-29 to 2016-10-10, as
 DOCX and PDF with no ID number), filing with its entry deadline, entry, the contact
-card, help given, the statistics table. A clerk's and an applicant's presses and a
+card, help given, the statistics table, the records export with its progress. A clerk's and an applicant's presses and a
 stale press change nothing; the case is sent with protect_content."""
 from __future__ import annotations
 
@@ -223,6 +223,13 @@ async def test_a_drafts_life_at_the_staff_desk_over_http(fake_telegram, tmp_path
 
         rows = list(load_workbook(io.BytesIO(table.data)).active.iter_rows(values_only=True))
         assert any(r[-1] == 1 and "B已建档" in str(r[0]) for r in rows)
+        # the records export: its count shown, then the document
+        await reviewer.send("/export")
+        await reviewer.press(t(ZH, "staff.btn.all_units"))
+        [records] = await reviewer.documents_sent(1)
+        sheet = list(load_workbook(io.BytesIO(records.data)).worksheets[0].iter_rows(values_only=True))
+        assert any(REF == r[0] and "张三" in r for r in sheet)
+        assert any(m.content == t(ZH, "staff.export.progress", count=1) for m in reviewer.user.messages)
         assert not [c for c in tg.calls if c.error and c.method != "getUpdates"]
     finally:
         stop.set()
