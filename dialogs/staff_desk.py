@@ -140,6 +140,9 @@ def case_view(turn: Turn, draft: Draft) -> list[Reply]:
         head.append(Msg("form.recap_on_behalf"))
     if draft.content.comment:
         head.append(Msg("draft.comment", {"comment": draft.content.comment}))
+    others = other_files(turn, draft)
+    if others:  # 一户一档: the applicant or their spouse has another file on record or under way
+        head.append(Msg("staff.case_other_files", {"refs": ", ".join(others)}))
     replies = [Reply(tuple(head), protect=True)]
     for section, paths in ff.SECTIONS:
         lines = [Msg(ff.SECTION_TITLES[section])]
@@ -158,6 +161,16 @@ def case_view(turn: Turn, draft: Draft) -> list[Reply]:
         if len(lines) > 1:
             replies.append(Reply(tuple(lines), protect=True))
     return replies
+
+
+def other_files(turn: Turn, draft: Draft) -> list[str]:
+    """The household's other files (same applicant or spouse, by keyed ID hashes: dialogs/access.py)."""
+    from dialogs.access import household_files
+
+    tx = turn.ctx.tx
+    if tx is None or not hasattr(tx, "privacy"):
+        return []
+    return [d.reference for d in household_files(inline(tx.privacy.duplicates(draft.reference)))]
 
 
 def read_date(text: str, turn: Turn) -> dt.date | None:

@@ -19,7 +19,7 @@ from typing import Any
 from documents.card import card_docx, card_from_form, card_pdf
 from documents.export import ExportRecord, write_records_xlsx
 from documents.notice import PublicNotice, notice_docx, notice_household, notice_pdf
-from documents.statistics import HouseholdRecord, statistics_xlsx
+from documents.statistics import HouseholdRecord, StatisticsError, statistics_xlsx
 from rules.edition import Edition
 from rules.form import RegistrationForm
 from storage import Filing
@@ -70,19 +70,36 @@ async def card(db: Any, arg: str, fmt: str, edition: Edition, lang: str, progres
     return (card_docx if fmt == "docx" else card_pdf)(made, edition, lang=lang)
 
 
-async def _filings(db: Any, unit: str | None) -> list[Filing]:
-    async with db.transaction() as tx:
-        return [f async for f in tx.cases.filings(unit=unit)]
+def _batches(db: Any, loop: asyncio.AbstractEventLoop, read: Callable[[str], Awaitable[list]],
+             key: Callable[[Any], str]) -> Iterator[Any]:
+    """On a worker thread: every item, each batch read on the event loop (``read(after)``)."""
+    after = ""
+    while True:
+        found = asyncio.run_coroutine_threadsafe(read(after), loop).result()
+        yield from found
+        if len(found) < BATCH:
+            return
+        after = key(found[-1])
 
 
 async def stats(db: Any, arg: str, fmt: str, edition: Edition, lang: str, progress: Progress) -> bytes | None:
-    """The statistics table of 7号 附件2 (StatisticsError if B ≠ B1 = B2 = B3)."""
+    """The statistics table of 7号 附件2 (StatisticsError if B ≠ B1 = B2 = B3), households streamed."""
     day, _, unit = arg.partition("|")
-    as_of = dt.date.fromisoformat(day)
-    records = [household_record(f) for f in await _filings(db, None if unit == ALL else unit)]
-    label = unit if unit != ALL else ""
-    return await asyncio.to_thread(statistics_xlsx, records, edition, as_of=as_of, unit=label, preparer="",
-                                   prepared_on=as_of, lang=lang)
+    as_of, loop = dt.date.fromisoformat(day), asyncio.get_running_loop()
+
+    async def read(after: str) -> list[Filing]:
+        return await db.run(lambda tx: tx.cases.filing_batch(unit=None if unit == ALL else unit, after=after,
+                                                             batch=BATCH))
+
+    def records() -> Iterator[HouseholdRecord]:
+        return (household_record(f) for f in _batches(db, loop, read, lambda f: f.reference))
+
+    try:
+        return await asyncio.to_thread(lambda: statistics_xlsx(records(), edition, as_of=as_of,
+                                                               unit=unit if unit != ALL else "", preparer="",
+                                                               prepared_on=as_of, lang=lang))
+    except StatisticsError:  # changed since the step checked it: no table (the step said which households)
+        return None
 
 
 async def records(db: Any, arg: str, fmt: str, edition: Edition, lang: str, progress: Progress) -> bytes | None:
@@ -90,20 +107,14 @@ async def records(db: Any, arg: str, fmt: str, edition: Edition, lang: str, prog
     day, _, unit = arg.partition("|")
     loop = asyncio.get_running_loop()
 
-    async def batch(after: str) -> list[tuple[str, str, dict]]:
+    async def read(after: str) -> list[tuple[str, str, dict]]:
         return await db.run(lambda tx: tx.cases.filed_contents(unit=None if unit == ALL else unit, after=after,
                                                                batch=BATCH))
 
-    def rows() -> Iterator[ExportRecord]:  # on the worker thread: each batch read on the loop
-        after = ""
-        while True:
-            found = asyncio.run_coroutine_threadsafe(batch(after), loop).result()
-            for ref, status, content in found:
-                yield ExportRecord(household_id=ref, status=status,
-                                   form=RegistrationForm.model_validate(content.get("form", {})))
-            if len(found) < BATCH:
-                return
-            after = found[-1][0]
+    def rows() -> Iterator[ExportRecord]:
+        for ref, status, content in _batches(db, loop, read, lambda row: row[0]):
+            yield ExportRecord(household_id=ref, status=status,
+                               form=RegistrationForm.model_validate(content.get("form", {})))
 
     def tell(count: int) -> None:
         if progress is not None:

@@ -33,6 +33,7 @@ from pydantic import Field
 from rules.workdays import add_workdays
 
 from dialogs import form_fields as ff
+from dialogs.access import read_in_step
 from dialogs import staff_desk as sd
 from dialogs.drafts import Draft
 from dialogs.flow import Flow, FlowState, Replies, Turn
@@ -122,8 +123,9 @@ def open_case(turn: Turn, reference: str, before: tuple[Msg, ...] = ()) -> Repli
     if not sd.is_staff(turn):
         return sd.refused(turn, "role")
     draft = sd.load_case(turn, reference)
-    if draft is None:
-        return sd.refused(turn, "gone") + show_queue(turn)
+    unit = sd.clerk_unit(turn)
+    if draft is None or not read_in_step(turn, draft, units=[unit] if unit else [], view="record"):
+        return sd.refused(turn, "gone") + show_queue(turn)  # a staff read is an audit row (dialogs/access.py)
     turn.open(FLOW.name)
     st = turn.reset(InboxState)
     st.case = reference

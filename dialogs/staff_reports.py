@@ -27,6 +27,7 @@ from dialogs.types import Choice, Day, Msg, Pick, Reply, Text
 
 ALL = "*"
 SHOWN_AT_MOST = 20
+BATCH = 2000
 PROBLEMS = {"category.missing": "staff.stats.category_missing", "category.no_row": "staff.stats.category_no_row",
             "primary_cause.missing": "staff.stats.cause_missing", "primary_cause.no_row": "staff.stats.cause_no_row",
             "key_group.missing": "staff.stats.key_group_missing", "key_group.no_row": "staff.stats.key_group_no_row"}
@@ -62,9 +63,8 @@ def stats(turn: Turn, as_of: dt.date) -> Replies:
     """The table, or the households that break B = B1 = B2 = B3."""
     st = turn.state(ReportState)
     unit = None if st.unit == ALL else st.unit
-    records = [household_record(f) for f in _filings(turn, unit)]
     try:
-        counts = count_statistics(records, turn.ctx.edition, as_of=as_of)
+        counts = count_statistics((household_record(f) for f in _filings(turn, unit)), turn.ctx.edition, as_of=as_of)
     except StatisticsError as exc:
         lines = [Msg("staff.stats.refused", {"count": len(exc.problems)})]
         lines += [Msg("staff.stats.problem", {"ref": p.household_id,
@@ -80,17 +80,22 @@ def stats(turn: Turn, as_of: dt.date) -> Replies:
                   document=(f"{name}.xlsx", f"stats.xlsx:{as_of.isoformat()}|{st.unit}"))]
 
 
-def _filings(turn: Turn, unit: str | None) -> list:
-    async def collect():
-        return [f async for f in turn.ctx.tx.cases.filings(unit=unit)]
-    return inline(collect())
+def _filings(turn: Turn, unit: str | None):
+    """Every filing (of one unit), read in batches in the step."""
+    after = ""
+    while True:
+        found = inline(turn.ctx.tx.cases.filing_batch(unit=unit, after=after, batch=BATCH))
+        yield from found
+        if len(found) < BATCH:
+            return
+        after = found[-1].reference
 
 
 def export(turn: Turn) -> Replies:
     """The records of the filed households (sent as a document, progress shown)."""
     st = turn.state(ReportState)
     unit = None if st.unit == ALL else st.unit
-    count = len(_filings(turn, unit))
+    count = inline(turn.ctx.tx.cases.count_filings(unit=unit))
     turn.reset(ReportState)
     name = f"档案-{turn.ctx.today.isoformat()}"
     return [Reply((Msg("staff.export.started", {"count": count}),)),

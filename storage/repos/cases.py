@@ -214,25 +214,31 @@ class CaseRepo:
         await run(self._conn, f"UPDATE filings SET {sets} WHERE reference = ?", (*values, reference))
         return await self.filing(reference)
 
+    async def filing_batch(self, *, unit: str | None = None, filed_to: dt.date | None = None, after: str = "",
+                           batch: int = 2000) -> list[Filing]:
+        """One batch of filings by reference after ``after`` (of one unit; filed on or before a date)."""
+        where, params = ["reference > ?"], [after]
+        if unit is not None:
+            where.append("unit = ?")
+            params.append(unit)
+        if filed_to is not None:
+            where.append("filed_on <= ?")
+            params.append(filed_to.isoformat())
+        rows = await fetch_all(self._conn, f"SELECT {_FILING} FROM filings WHERE {' AND '.join(where)} "
+                               "ORDER BY reference LIMIT ?", (*params, int(batch)))
+        return [self._filing(row) for row in rows]
+
     async def filings(self, *, unit: str | None = None, filed_to: dt.date | None = None,
                       batch: int = 2000) -> AsyncIterator[Filing]:
-        """Every filing (of one unit; filed on or before a date), in batches by reference."""
+        """Every filing (of one unit; filed on or before a date), read in batches by reference."""
         last = ""
         while True:
-            where, params = ["reference > ?"], [last]
-            if unit is not None:
-                where.append("unit = ?")
-                params.append(unit)
-            if filed_to is not None:
-                where.append("filed_on <= ?")
-                params.append(filed_to.isoformat())
-            rows = await fetch_all(self._conn, f"SELECT {_FILING} FROM filings WHERE {' AND '.join(where)} "
-                                   "ORDER BY reference LIMIT ?", (*params, int(batch)))
-            for row in rows:
-                yield self._filing(row)
-            if len(rows) < batch:
+            found = await self.filing_batch(unit=unit, filed_to=filed_to, after=last, batch=batch)
+            for filing in found:
+                yield filing
+            if len(found) < batch:
                 return
-            last = rows[-1][0]
+            last = found[-1].reference
 
     async def filed_contents(self, *, unit: str | None = None, after: str = "",
                              batch: int = 1000) -> list[tuple[str, str, dict[str, Any]]]:
@@ -248,6 +254,14 @@ class CaseRepo:
             params.append(unit)
         rows = await fetch_all(self._conn, sql + " ORDER BY f.reference LIMIT ?", (*params, int(batch)))
         return [(ref, status, self._cipher.decrypt_json(token, aad=content_aad(ref))) for ref, status, token in rows]
+
+    async def count_filings(self, *, unit: str | None = None) -> int:
+        """How many households are filed (of one unit), closed ones included."""
+        if unit is None:
+            row = await fetch_one(self._conn, "SELECT COUNT(*) FROM filings")
+        else:
+            row = await fetch_one(self._conn, "SELECT COUNT(*) FROM filings WHERE unit = ?", (unit,))
+        return int(row[0])
 
     async def filing_units(self) -> list[str]:
         """The units that have filed households."""
