@@ -79,3 +79,21 @@ async def test_notices_and_filings(db: Database):
         assert every == ["REF1", "REF2", "REF3"]
         assert [f.reference async for f in tx.cases.filings(filed_to=dt.date(2015, 1, 1))] == ["REF1", "REF2"]
         assert [f.reference for f in await tx.cases.entry_due()] == ["REF2", "REF3"]
+
+
+async def test_filed_households_are_read_in_batches_with_their_content(db: Database):
+    from storage import StoredDraft
+
+    async with db.transaction() as tx:
+        for ref in ("REFA", "REFB", "REFC"):
+            await tx.drafts.save(StoredDraft(reference=ref, status="filed", unit="某中学", applicant_key="tg:1",
+                                             created_by="tg:1", content={"form": {"name": ref}}))
+            await tx.cases.file(Filing(reference=ref, unit="某中学" if ref != "REFC" else "另一家", filed_by="tg:2",
+                                       filed_on=dt.date(2016, 1, 1), entry_deadline=dt.date(2016, 2, 1)))
+        first = await tx.cases.filed_contents(batch=2)
+        rest = await tx.cases.filed_contents(after=first[-1][0], batch=2)
+        assert [(r, s, c["form"]["name"]) for r, s, c in first + rest] == [
+            ("REFA", "filed", "REFA"), ("REFB", "filed", "REFB"), ("REFC", "filed", "REFC")]
+        assert [f.reference for f in await tx.cases.filing_batch(unit="某中学", after="REFA")] == ["REFB"]
+        assert await tx.cases.count_filings() == 3 and await tx.cases.count_filings(unit="另一家") == 1
+        assert await tx.cases.filing_units() == ["另一家", "某中学"]
