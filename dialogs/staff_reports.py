@@ -139,8 +139,7 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
 def repeat(turn: Turn) -> Replies:
     st = turn.state(ReportState)
     if st.asking == "as_of":
-        return [turn.ask((Msg("staff.stats.ask_as_of"),), (Choice(Pick("staff", "today"), Msg("staff.btn.today")),),
-                         expects="date")]
+        return [turn.ask((Msg("staff.stats.ask_as_of"),), (Choice(Pick("staff", "today"), Msg("staff.btn.today")),))]
     return start(turn, st.report or "stats")
 
 
