@@ -22,6 +22,7 @@ from typing import Any
 
 from locales import normalise_language
 from rules.edition import DEFAULT_EDITION, Edition, load_edition
+from rules.reminder_times import ReminderPolicy
 from storage import Database, DialogSession, Tx
 
 from dialogs.context import Context
@@ -51,6 +52,8 @@ class Assistant:
         self.on_outgoing = on_outgoing  # wakes the outbox sender after a step queued messages
         # (person, text, handle or None) -> handle: a long document's progress, sent then edited (channels)
         self.show_progress: Callable[[str, str, Any], Awaitable[Any]] | None = None
+        self.reminder_policy = ReminderPolicy()  # when reminders fall (bot: from the settings)
+        self.on_reminders: Callable[[], None] | None = None  # wakes the reminder timer after a step planned some
 
     def edition_of(self, state: SessionState) -> Edition:
         """The edition a conversation started under (new ones: the configured edition)."""
@@ -63,7 +66,11 @@ class Assistant:
         """Applies ``inp`` for ``user_key`` and returns the rendered replies (for an update
         applied before: those of its replies not yet sent)."""
         lang = normalise_language(language_hint, self.default_language)
-        replies, outgoing, lang = await self.db.run(lambda tx: self._step(tx, user_key, inp, update_id, lang))
+        seen = []  # the step's reminder repository: did it plan or withdraw any?
+        replies, outgoing, lang = await self.db.run(
+            lambda tx: seen.append(tx.reminders) or self._step(tx, user_key, inp, update_id, lang))
+        if seen and seen[0].changed and self.on_reminders is not None:
+            self.on_reminders()
         if outgoing and self.on_outgoing is not None:
             self.on_outgoing()
         return await render_replies(self.db, replies, lang, self.edition,  # documents: after the step
@@ -103,7 +110,8 @@ class Assistant:
         await tx.outbox.mark_reachable(user_key)  # someone who writes has unblocked the bot
         roles = user.roles | ({"admin"} if user_key in self.admin_keys else frozenset())
         desk = await load_desk(tx, user_key)  # the person's drafts, read before the step
-        ctx = Context(self.edition_of(state), self.today(), frozenset(roles), desk=desk)
+        ctx = Context(self.edition_of(state), self.today(), frozenset(roles), desk=desk, tx=tx, person=user_key,
+                      reminders=self.reminder_policy)
         replies, outgoing = step(state, inp, ctx)
         await save_desk(tx, desk, self.db.clock())  # written in the step's transaction
         state.last_update_id = update_id

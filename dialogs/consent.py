@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rules.parse import ParseError, normalise, parse_yes_no
+
 from dialogs.drafts import desk_of
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.types import Choice, Msg, Pick, Reply, Text
+from dialogs.types import Choice, Msg, Pick, Reply, Text, with_note
 
 VERSION = "2016-10-v1"  # the consent texts below; a new wording gets a new version and is asked again
 SENSITIVE_FACTS = frozenset({"birth_date", "major_illness", "disease_paralysis", "id_number"})
@@ -63,7 +65,7 @@ def _question(turn: Turn) -> Reply:
     agree = "btn.consent_worker_agrees" if st.then == "clerk_form" else "btn.consent_agree"
     refuse = "btn.consent_worker_refuses" if st.then == "clerk_form" else "btn.consent_refuse"
     choices = (Choice(Pick("confirm", "yes"), Msg(agree)), Choice(Pick("confirm", "no"), Msg(refuse)))
-    return turn.ask((Msg(text, {"version": VERSION}),), choices)
+    return turn.ask((Msg(text, {"version": VERSION}),), choices, asks=f"consent:{st.scope}")
 
 
 def screening_gate(turn: Turn, fact: str | None) -> Replies:
@@ -88,15 +90,29 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
     then, st.scope, st.then = st.then, None, None
     if then == "screening":
         note = Msg("consent.screening_given" if yes else "consent.screening_refused")
-        return [Reply((note,))] + screening.reask(turn)
+        return with_note(note, screening.ask_next(turn))
     if yes:
         return [Reply((Msg("consent.form_given"),))] + form.start(turn)
     return [Reply((Msg("consent.form_refused"),))] + menu.show(turn)
 
 
 def on_text(turn: Turn, text: Text) -> Replies:
-    """Typed text: the consent needs a button."""
-    return [Reply((Msg("err.pick_a_button"),)), _question(turn)]
+    """A typed yes or no answers as the buttons do; anything else asks for one of them."""
+    try:
+        yes = _typed(text.text, turn)
+    except ParseError:
+        turn.session.seq -= 1  # the same question again: its buttons stay valid
+        return [Reply((Msg("err.pick_a_button"),)), _question(turn)]
+    return on_pick(turn, Pick("confirm", "yes" if yes else "no"))
+
+
+def _typed(text: str, turn: Turn) -> bool:
+    """同意 / 不同意 (the edition's spellings), else a plain yes or no."""
+    wanted = normalise(text).lower()
+    for value, spellings in turn.ctx.edition.spellings.get("consent", {}).items():
+        if wanted in {normalise(s).lower() for s in spellings.all()}:
+            return value == "yes"
+    return parse_yes_no(text)
 
 
 def repeat(turn: Turn) -> Replies:

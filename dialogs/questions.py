@@ -89,7 +89,7 @@ def read_answer(fact: str, inp: Pick | Text, ed: Edition, today: dt.date) -> tup
             raise ParseError("invalid" if normalise(raw) else "empty")  # control characters are nothing
         return fact, int(value) if kind == "count" else value
     for other, spec in ed.facts.items():
-        if fact in (spec.accepted_at or ()) and spec.kind == "id" and _looks_like_id(raw):
+        if fact in (spec.accepted_at or ()) and spec.kind == "id" and looks_like_id(raw):
             return other, parse_id_number(raw, today=today).number
     if kind == "bool":
         return fact, parse_yes_no(raw)
@@ -104,7 +104,7 @@ def read_answer(fact: str, inp: Pick | Text, ed: Edition, today: dt.date) -> tup
     raise ParseError("invalid")
 
 
-def _looks_like_id(raw: str) -> bool:
+def looks_like_id(raw: str) -> bool:
     return len(normalise(raw).replace(" ", "")) == 18
 
 

@@ -26,9 +26,10 @@ from rules.edition import Edition
 from rules.idcard import IdNumber
 from rules.parse import ParseError, is_dont_know, normalise, parse_yes_no, too_young
 
+from dialogs import consent
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.questions import EXAMPLES, NAV, effective, prune, question, read_answer, with_answer
-from dialogs.types import Choice, Msg, Pick, Reply, Text
+from dialogs.questions import EXAMPLES, NAV, looks_like_id, effective, prune, question, read_answer, with_answer
+from dialogs.types import Choice, Msg, Pick, Reply, Text, with_note
 
 MAX_FAILURES = 3
 
@@ -82,6 +83,8 @@ def ask_next(turn: Turn) -> Replies:
     turn.open(FLOW.name)
     screen.asking, screen.failures, screen.idk = decision.missing[0], 0, False
     screen.group = group_for(screen, turn.ctx.edition)
+    if held := consent.screening_gate(turn, screen.asking):  # consent before the first sensitive question
+        return held
     if screen.group:
         return [group_question(screen.group, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
     return [question(screen.asking, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
@@ -169,6 +172,9 @@ def on_answer(turn: Turn, inp: Pick | Text) -> Replies:
     ctx, screen = turn.ctx, turn.state(ScreenState)
     fact = screen.asking
     kind = ctx.edition.facts[fact].kind
+    if not consent.allows_id(turn) and isinstance(inp, Text) and kind == "date" and looks_like_id(inp.text):
+        screen.failures += 1  # without consent an ID number is not taken: the date is asked for
+        return reask(turn, Msg("err.date.id_needs_consent"))
     try:
         key, value = read_answer(fact, inp, ctx.edition, ctx.today)
         candidate = with_answer(screen.answers, key, value, ctx.edition)
@@ -192,16 +198,17 @@ def accept(turn: Turn, key: str, value: Any) -> Replies:
     screen.answers = with_answer(screen.answers, key, value, ctx.edition)
     screen.order = [f for f in screen.order if f != key and f in screen.answers] + [key]
     screen.changing, screen.confirming = False, None
-    replies = [id_read(value)] if ctx.edition.facts[key].kind == "id" else []
-    return replies + ask_next(turn)
+    if ctx.edition.facts[key].kind == "id":  # what the number says, on top of the next question
+        return with_note(id_read(value), ask_next(turn))
+    return ask_next(turn)
 
 
-def id_read(number: str) -> Reply:
+def id_read(number: str) -> Msg:
     """What was read from an ID number, with the number masked."""
     ident = IdNumber.of_valid(number)
     fact, value = "sex", ident.sex
-    return Reply((Msg("ack.id_number", {"masked": ident.masked(), "birth_date": ident.birth_date,
-                                        "sex": Msg(f"choice.{fact}.{value}")}),))
+    return Msg("ack.id_number", {"masked": ident.masked(), "birth_date": ident.birth_date,
+                                 "sex": Msg(f"choice.{fact}.{value}")})
 
 
 def ask_to_confirm(turn: Turn) -> Replies:

@@ -9,6 +9,7 @@ serialises to JSON so the last replies can be stored and re-sent after a crash.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -155,6 +156,15 @@ class Reply:
     delete_input: bool = False  # the person's message held an ID or bank number: a channel that can, deletes it
     document: tuple[str, str] | None = None  # (file name, kind) of a document the assistant attaches
     protect: bool = False  # a case shown to staff: channels that can forbid forwarding and saving do
+
+
+def with_note(note: Msg, replies: list[Reply]) -> list[Reply]:
+    """``note`` as the first line of the first reply (one message, not two: on Telegram
+    every message counts against the rate limit, and the person reads one thing)."""
+    if not replies:
+        return [Reply((note,))]
+    first = replies[0]
+    return [dataclasses.replace(first, lines=(note, *first.lines)), *replies[1:]]
 
 
 # ---- stored replies: JSON through pydantic models ------------------------------------------

@@ -24,9 +24,10 @@ ED = load_edition()
 # The standard worker: urban household of 3 in Nanchang city, 25,200 a year, a major
 # illness -> eligible, 低保边缘户. Numbers pick the console's numbered choices. The scope
 # conditions and the exclusions are one question each ("1" = all three are true;
-# "都没有" = none of the exclusions), then the number of homes ("1" typed: one home).
-CHINESE = ["/screen", "1", "都没有", "1", "1", "1975年6月1日", "否", "是", "1", "三口人", "25,200元"]
-ENGLISH = ["/lang en", "/screen", "yes", "none of these", "1", "1", "1975-06-01", "no", "yes", "1", "3",
+# "都没有" = none of the exclusions), then the number of homes ("1" typed: one home);
+# before the birth date, consent to sensitive questions ("1" = agree, or typed).
+CHINESE = ["/screen", "1", "都没有", "1", "1", "1", "1975年6月1日", "否", "是", "1", "三口人", "25,200元"]
+ENGLISH = ["/lang en", "/screen", "yes", "none of these", "1", "1", "agree", "1975-06-01", "no", "yes", "1", "3",
            "2.52万"]
 ANSWERS_BEFORE_BIRTH_DATE = 9  # 3 scope facts, 4 exclusion facts, homes, hukou
 

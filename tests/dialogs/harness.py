@@ -134,6 +134,9 @@ class Person:
         asked = []
         while self.asks is not None and self.asks != stop:
             fact = self.asks
+            if fact.startswith("consent:"):  # the person agrees (tests of refusal press ok:no)
+                await self.press("ok:yes")
+                continue
             asked.append(fact)
             if fact.startswith("group:"):
                 await self.answer_group(profile, one_by_one=stop in group_facts(fact))

@@ -17,6 +17,9 @@ from typing import Any
 from locales import translator
 from rules import checklist, facts_for, load_edition, screen
 
+from dialogs.consent import SENSITIVE_FACTS
+from dialogs.consent import VERSION as CONSENT_VERSION
+
 from .fake_telegram import FakeUser, Message
 
 ED = load_edition()
@@ -31,7 +34,19 @@ def t(lang: str, msgid: str, **params: Any) -> str:
     return translator(lang)(msgid, **params)
 
 
-QUESTIONS = {lang: {fact: t(lang, f"ask.{fact}") for fact in ED.facts} for lang in ("zh_CN", "en")}
+QUESTIONS = {lang: {fact: t(lang, f"ask.{fact}") for fact in ED.facts}
+             | {f"group:{name}": t(lang, f"group.{name}.ask") for name in ED.question_groups}
+             | {"consent:screening": t(lang, "consent.text.screening", version=CONSENT_VERSION)}
+             for lang in ("zh_CN", "en")}
+
+
+def group_answer(profile: dict[str, Any], asks: str) -> str:
+    """The answer a person with ``profile`` gives to the question group ``group:<name>``."""
+    group = ED.question_groups[asks.removeprefix("group:")]
+    same = all(profile.get(f) is group.all_are for f in group.facts)
+    if group.all_are:
+        return "all" if same else "not_all"
+    return "none" if same else "some"
 
 
 CHOSEN = "➡️ "  # the first line of the message after a pressed answer: the answer chosen
@@ -50,14 +65,20 @@ def chosen(msg: Message) -> str | None:
 
 
 def fact_asked(msg: Message, lang: str) -> str | None:
-    """The fact a bot message asks (by its first sentence), or None."""
-    text = body(msg)
-    hits = [f for f, q in QUESTIONS[lang].items() if text.startswith(q)]
+    """The fact a bot message asks (by its first sentence, which may follow a note line:
+    what an ID number said, a consent recorded), or None."""
+    text = "\n" + body(msg)
+    hits = [f for f, q in QUESTIONS[lang].items() if "\n" + q in text]
     return max(hits, key=lambda f: len(QUESTIONS[lang][f]), default=None)
 
 
 def answer_of(profile: dict[str, Any], fact: str) -> tuple[str, Any]:
-    """(fact answered, value): the birth-date question takes the ID number if there is one."""
+    """(fact answered, value): the birth-date question takes the ID number if there is one;
+    a question group is answered for all its facts, or "not all" / "some"."""
+    if fact.startswith("group:"):
+        return fact, group_answer(profile, fact)
+    if fact.startswith("consent:"):  # the scripted person agrees
+        return fact, "yes"
     if fact == "birth_date" and "id_number" in profile:
         return "id_number", profile["id_number"]
     if fact not in profile:
@@ -76,11 +97,23 @@ def expected(profile: dict[str, Any], today: dt.date | None) -> Expected:
     """The questions the rules ask for ``profile``, in order, and the decision."""
     answers: dict[str, Any] = {}
     asked: list[str] = []
+    declined: set[str] = set()
     while True:
         decision = screen(answers, today=today)
         if decision["decided"]:
             return Expected(asked, decision, answers)
         fact = decision["missing"][0]
+        group = next((name for name, g in ED.question_groups.items() if g.facts[0] == fact
+                      and name not in declined and not any(f in answers for f in g.facts)), None)
+        if fact in SENSITIVE_FACTS and "consent:screening" not in asked:  # consent first
+            asked.append("consent:screening")
+        if group:  # the dialog asks the group's facts as one question
+            asked.append(f"group:{group}")
+            if group_answer(profile, f"group:{group}") in ("all", "none"):
+                answers |= {f: profile[f] for f in ED.question_groups[group].facts}
+            else:
+                declined.add(group)
+            continue
         asked.append(fact)
         key, value = answer_of(profile, fact)
         answers[key] = value
@@ -89,6 +122,10 @@ def expected(profile: dict[str, Any], today: dt.date | None) -> Expected:
 
 def button_label(fact: str, value: Any, lang: str) -> str | None:
     """The label of the button that answers ``fact`` with ``value`` (None: typed only)."""
+    if fact.startswith("group:"):
+        return t(lang, f"group.{fact.removeprefix('group:')}.{value}")
+    if fact.startswith("consent:"):
+        return t(lang, "btn.consent_agree")
     kind = ED.facts[fact].kind
     if kind == "bool":
         return t(lang, "ans.yes" if value else "ans.no")
@@ -105,7 +142,11 @@ def button_label(fact: str, value: Any, lang: str) -> str | None:
 
 
 def typed(fact: str, value: Any, lang: str) -> str:
-    """What a user types to answer ``fact`` with ``value``."""
+    """What a user types to answer ``fact`` with ``value`` (yes/no to a question group)."""
+    if fact.startswith("group:"):
+        return TYPED_BOOL[lang][0 if value in ("all", "some") else 1]
+    if fact.startswith("consent:"):
+        return TYPED_BOOL[lang][0]
     kind = ED.facts[fact].kind
     if kind == "bool":
         return TYPED_BOOL[lang][0 if value else 1]

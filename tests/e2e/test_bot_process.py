@@ -58,7 +58,7 @@ async def test_killed_bot_continues_where_each_answer_left_off(fake_telegram, tm
         assert await bot.kill() == -9
         await kim.answer(homes)  # a button press on the dead bot's message
         await bot.start()
-        assert not await kim.answer_questions(1)  # hukou
+        assert not await kim.answer_questions(2)  # hukou, then consent to the sensitive questions
 
         # 2. killed after a typed answer was committed, while its reply was on its way:
         #    Telegram had the update confirmed at once; the bot finds it in its inbox at the
@@ -144,7 +144,7 @@ async def test_the_log_never_holds_the_token_or_an_id_number(fake_telegram, tmp_
         await zhou.user.send(f"/start {ID_NUMBER}")  # in a command
         await zhou.user.next_message()
         await zhou.start()
-        assert not await zhou.answer_questions(4)  # the two groups, homes, hukou
+        assert not await zhou.answer_questions(5)  # the two groups, homes, hukou, consent
         birth = await zhou.read_question()
         zhou.pending = None
         await zhou.user.send(ID_NUMBER[:-1] + "5")  # a wrong check digit: re-asked

@@ -67,9 +67,9 @@ async def test_language_comes_from_first_contact_and_language_switches_it(fake_t
         li = ScriptedUser(tg.user(2003, "李", language_code="zh-hans"), "zh_CN",
                           profile(household_annual_income="40000"), how="buttons")
         await li.start()
-        assert not await li.answer_questions(3)
+        assert not await li.answer_questions(1)  # the scope conditions, as one question
         open_question = await li.read_question()
-        assert fact_asked(open_question, "zh_CN") == "filed_elsewhere"
+        assert fact_asked(open_question, "zh_CN") == "group:exclusions"
 
         # /language offers both languages; pressing English switches and re-asks in English
         await li.user.send("/language")
@@ -78,10 +78,10 @@ async def test_language_comes_from_first_contact_and_language_switches_it(fake_t
         await li.user.press(choose, t("zh_CN", "lang.name.en"))
         assert (await li.user.next_message()).text == "Switched to English."
         again = await li.user.next_message()
-        assert fact_asked(again, "en") == "filed_elsewhere"
+        assert fact_asked(again, "en") == "group:exclusions"
         li.lang, li.pending = "en", again
         # the old (Chinese) copy of the question is stale now: its button changes nothing
-        q = await li.user.press(open_question, "否")
+        q = await li.user.press(open_question, t("zh_CN", "group.exclusions.none"))
         assert (await li.user.wait_answer(q)).get("text") == t("en", "nav.stale")
         await li.user.no_message(0.3)
         assert not await li.answer_questions(4)
@@ -105,5 +105,5 @@ async def test_language_comes_from_first_contact_and_language_switches_it(fake_t
     assert exp.decision["eligible"] is False
     assert body(li.result[0]).startswith(t("zh_CN", "result.not_eligible"))
     asked_in = {lang: transcript_questions(li.user, lang) for lang in ("zh_CN", "en")}
-    assert asked_in["en"] == li.asked[3:8]  # re-asked after the switch + the 4 answered in English
-    assert asked_in["zh_CN"] == li.asked[:4] + li.asked[7:]
+    assert asked_in["en"] == li.asked[1:6]  # re-asked after the switch + the 4 answered in English
+    assert asked_in["zh_CN"] == li.asked[:2] + li.asked[5:]

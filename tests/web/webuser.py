@@ -134,7 +134,8 @@ def next_answer(messages: list[tuple[str, str]], profile: dict[str, Any], lang: 
 
 
 def fact_asked(text: str, lang: str) -> str | None:
-    hits = [f for f, q in QUESTIONS[lang].items() if text.startswith(q)]
+    """The fact a message asks (its question may follow a note line: a consent recorded...)."""
+    hits = [f for f, q in QUESTIONS[lang].items() if ("\n" + q) in ("\n" + text)]
     return max(hits, key=lambda f: len(QUESTIONS[lang][f]), default=None)
 
 
