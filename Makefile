@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-bot web test bench catalogs clean
+.PHONY: run run-bot web test test-fast bench catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,19 @@ web: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# the in-process suites only (no bot process, browser or multi-second load): for a quick loop
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not e2e"
+
 bench: $(STAMP)
 	$(PY) bench/rules_bench.py
 	$(PY) bench/workdays_estimate_accuracy.py
 	$(PY) bench/bot_bench.py
 	$(PY) bench/web_bench.py
+	$(PY) bench/telegram_load_bench.py
+	$(PY) bench/reminders_bench.py
+	$(PY) bench/documents_bench.py
+	$(PY) bench/staff_bench.py
 
 catalogs: $(STAMP)
 	$(PY) -m locales.tools check
