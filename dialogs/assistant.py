@@ -7,7 +7,7 @@ and write the messages it addresses to other people into the durable outbox. A
 redelivered update changes nothing and gets the stored replies again, so an answer
 whose reply was lost in a crash is still answered. The replies are kept apart from
 the session (``tx.inbox``); a channel counts each one it sent
-(:meth:`Assistant.reply_sent`, or :meth:`Assistant.delivered` for all), and a later
+(:meth:`Assistant.reply_sent`, one at a time, in order), and a later
 redelivery gets only those not yet sent. The step runs whole on the database's
 thread (``Database.run``): one hand-over between threads per step.
 Messages to others are sent after the commit by the channel's outbox sender.
@@ -126,10 +126,6 @@ class Assistant:
             await tx.outbox.add(message.to, reply_to_json(message.reply))
         await after_step(tx, user_key, state.flows)  # /forget: the erasure, once the session is written
         return replies, outgoing, state.lang
-
-    async def delivered(self, user_key: str, update_id: int) -> None:
-        """Every reply of ``update_id`` is sent: a redelivery after a crash sends none."""
-        await self.db.run(lambda tx: tx.inbox.reply_sent(user_key, update_id, all_of_them=True))
 
     async def reply_sent(self, user_key: str, update_id: int) -> None:
         """One more reply of ``update_id`` is sent (in order): a redelivery sends the rest."""

@@ -158,10 +158,6 @@ def _facts() -> list[str]:
     return list(_edition().facts)
 
 
-def _facts_of_kind(*kinds: str) -> list[str]:
-    return [f for f, spec in _edition().facts.items() if spec.kind in kinds]
-
-
 def _choices() -> list[tuple[str, str]]:
     return [(f, v) for f, spec in _edition().facts.items() if spec.kind == "choice" for v in spec.choices or []]
 

@@ -71,10 +71,6 @@ class User(_Model):
     roles: Roles = frozenset()
     created_at: datetime
 
-    def has_role(self, role: str) -> bool:
-        """True if the user holds role."""
-        return role in self.roles
-
 
 class DialogSession(_Model):
     """The one current dialog of a user; version 0 means never saved."""
