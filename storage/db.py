@@ -218,8 +218,9 @@ class Database:
             raise StorageError(f"cannot switch the database to WAL mode (got {mode!r})")
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """A write transaction: COMMIT on normal exit, ROLLBACK on any exception."""
+    async def _writer(self) -> AsyncIterator[None]:
+        """The one writer of this process: the lock, held by the calling task (a nested
+        transaction in the same task would wait for itself, so it is refused)."""
         task = asyncio.current_task()
         if task is not None and self._owner is task:
             raise StorageError("nested transaction: this task already holds one")
@@ -228,30 +229,30 @@ class Database:
                 raise StorageError("database is closed")
             self._owner = task
             try:
-                await self._begin()
-                try:
-                    yield Tx(self._conn, self._cipher, self.clock)
-                except BaseException as exc:
-                    await self._rollback()
-                    if isinstance(exc, sqlite3.Error):
-                        raise StorageError(f"database error: {exc}") from exc
-                    raise
-                await self._commit()
+                yield
             finally:
                 self._owner = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """A write transaction: COMMIT on normal exit, ROLLBACK on any exception."""
+        async with self._writer():
+            await self._begin()
+            try:
+                yield Tx(self._conn, self._cipher, self.clock)
+            except BaseException as exc:
+                await self._rollback()
+                if isinstance(exc, sqlite3.Error):
+                    raise StorageError(f"database error: {exc}") from exc
+                raise
+            await self._commit()
 
     async def run(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> T:
         """``await step(tx)`` as one write transaction run whole on the database's thread:
         one hand-over between threads instead of three per statement. ``step`` may await
         only the repositories of ``tx`` (anything else is refused); COMMIT when it returns,
         ROLLBACK when it raises. ``tx.conn`` is the raw sqlite3 connection here."""
-        task = asyncio.current_task()
-        if task is not None and self._owner is task:
-            raise StorageError("nested transaction: this task already holds one")
-        async with self._lock:
-            if self._closed:
-                raise StorageError("database is closed")
-            self._owner = task
+        async with self._writer():
             try:
                 return await self._conn._execute(self._run_here, step)  # aiosqlite's worker thread
             except sqlite3.OperationalError as exc:
@@ -261,8 +262,6 @@ class Database:
                 raise StorageError(f"database error: {exc}") from exc
             except sqlite3.Error as exc:
                 raise StorageError(f"database error: {exc}") from exc
-            finally:
-                self._owner = None
 
     def _run_here(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> T:
         """On the database's thread: BEGIN IMMEDIATE, the step, COMMIT (ROLLBACK if it raises)."""
