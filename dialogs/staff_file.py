@@ -95,7 +95,8 @@ def file_case(turn: Turn, reference: str) -> Replies:
     for kind, subject in (("entry_deadline", f"entry:{reference}"), ("contact_card", f"card:{reference}")):
         inline(plan_case_reminders(tx, kind, subject, who, deadline, policy=turn.ctx.reminders, workdays=True,
                                    params={"ref": reference}))
-    return open_case(turn, reference, (Msg("staff.file.filed", {"ref": reference, "date": Day(deadline)}),))
+    days = turn.ctx.edition.param("entry_deadline_working_days")
+    return open_case(turn, reference, (Msg("staff.file.filed", {"ref": reference, "date": Day(deadline), "days": days}),))
 
 
 def ask_entered(turn: Turn, reference: str) -> Replies:

@@ -114,7 +114,8 @@ def ask(turn: Turn, what: str) -> Replies:
         period = notice_period(st.start, turn.ctx.edition)
         return [turn.ask((Msg("staff.notice.confirm", {"unit": st.unit, "count": len(st.chosen),
                                                        "start": Day(st.start), "end": Day(period.notice_end),
-                                                       "objections": Day(period.notice_end)}),),
+                                                       "objections": Day(period.notice_end),
+                                                       "days": turn.ctx.edition.param("public_notice_working_days")}),),
                          (Choice(Pick("staff", "make"), Msg("staff.btn.make_notice")),
                           Choice(Pick("staff", "again"), Msg("staff.btn.other_date"))))]
     ids = {"contact": "staff.notice.ask_contact", "phone": "staff.notice.ask_phone", "start": "staff.notice.ask_start"}
