@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
@@ -38,6 +39,16 @@ CID = re.compile(r"^[0-9a-f]{16,64}$")
 COMMANDS = {"back", "why", "idk", "change", "help", "restart", "screen", "materials", "cancel"}
 LANGS = {"zh", "en"}
 STATIC = Path(__file__).parent / "static"
+
+
+MEDIA = {".pdf": "application/pdf", ".json": "application/json", ".txt": "text/plain; charset=utf-8",
+         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _ascii_name(name: str) -> str:
+    """A plain-ASCII stand-in for old browsers (the real name goes in filename*)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "document"
 
 
 def _small_number(raw: str | None) -> int | None:
@@ -143,6 +154,18 @@ def build_app(channel: WebChannel) -> ASGIApp:
     async def no_icon(request: Request) -> Response:
         return Response(status_code=204)
 
+    async def download(request: Request) -> Response:
+        """A document of the person's own conversation (nobody else's: 404)."""
+        s = await store.session(request.cookies.get(COOKIE))
+        file_id = _small_number(request.path_params.get("file_id"))
+        found = await store.file(s.person, file_id) if s and file_id is not None else None
+        if found is None:
+            return Response(status_code=404)
+        name, data = found
+        media = MEDIA.get(Path(name).suffix.lower(), "application/octet-stream")
+        disposition = f"attachment; filename=\"{_ascii_name(name)}\"; filename*=UTF-8''{quote(name)}"
+        return Response(data, media_type=media, headers={"Content-Disposition": disposition})  # no-store: guard
+
     routes = [
         Route("/", show, methods=["GET"]),
         Route("/say", posted(say), methods=["POST"]),
@@ -151,6 +174,7 @@ def build_app(channel: WebChannel) -> ASGIApp:
         Route("/code", posted(code), methods=["POST"]),
         Route("/resume", posted(resume), methods=["POST"]),
         Route("/favicon.ico", no_icon, methods=["GET"]),
+        Route("/file/{file_id}", download, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes)

@@ -86,7 +86,11 @@ class WebChat:
             elif said:
                 chat.history.append({"who": "me", "text": said})
             for r in replies:
-                chat.history.append({"who": "bot", "text": r.text})
+                entry: dict[str, Any] = {"who": "bot", "text": r.text}
+                if r.document:  # a file the dialogs produced: downloadable from the chat
+                    name, data = r.document
+                    entry |= {"file": await self.store.save_file(person, name, data), "name": name}
+                chat.history.append(entry)
                 if r.buttons or r.expects:
                     chat.open = open_question(r)
             del chat.history[:-HISTORY]

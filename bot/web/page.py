@@ -28,7 +28,7 @@ def labels(lang: str) -> dict[str, str]:
             "assistant": t("web.assistant"), "answers": t("web.answers"), "type": t("web.type_label"),
             "send": t("web.send"), "menu": t("web.menu"), "code_show": t("web.code.show"),
             "code_enter": t("web.code.enter"), "code_go": t("web.code.go"), "other_lang": t("web.other_language"),
-            "navigation": t("web.navigation")}
+            "navigation": t("web.navigation"), "download": t("web.download")}
 
 
 def menu_items(lang: str) -> list[tuple[str, str]]:

@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS web_people (
     code_hash TEXT UNIQUE,
     code_at   REAL
 );
+-- documents the dialogs produced for a person (their form, their data), encrypted
+CREATE TABLE IF NOT EXISTS web_files (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    person TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    data   BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS web_steps (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
     person TEXT NOT NULL,
@@ -150,6 +157,21 @@ class WebStore:
         token = self._cipher.encrypt_json(chat.to_json(), aad=b"web:chat:" + person.encode())
         await self._conn.execute("INSERT INTO web_people (person, chat) VALUES (?, ?) "
                                  "ON CONFLICT (person) DO UPDATE SET chat = excluded.chat", (person, token))
+
+    # ---- documents to download ----
+    async def save_file(self, person: str, name: str, data: bytes) -> int:
+        """Keeps a document for ``person`` (encrypted, bound to them); its id."""
+        token = self._cipher.encrypt(data, aad=b"web:file:" + person.encode())
+        cursor = await self._conn.execute("INSERT INTO web_files (person, name, data) VALUES (?, ?, ?)",
+                                          (person, name, token))
+        return int(cursor.lastrowid)
+
+    async def file(self, person: str, file_id: int) -> tuple[str, bytes] | None:
+        """``person``'s document ``file_id`` (None for anyone else's, or none)."""
+        row = await self._one("SELECT name, data FROM web_files WHERE id = ? AND person = ?", (file_id, person))
+        if row is None:
+            return None
+        return row[0], self._cipher.decrypt(row[1], aad=b"web:file:" + person.encode())
 
     # ---- steps (exactly once) ----
     async def step(self, person: str, cid: str | None) -> tuple[int, int, bool]:

@@ -169,3 +169,21 @@ async def test_a_message_from_someone_elses_step_reaches_the_web_page(client, ch
             break
         await asyncio.sleep(0.05)
     assert page.bot_texts[-1] == t("zh_CN", "nav.stale")
+
+
+async def test_documents_the_dialogs_produce_are_downloadable_by_their_owner_only(app):
+    async with client_of(app) as mine, client_of(app) as someone_else:
+        user = WebUser(mine)
+        await user.open("/?start=screen")
+        await user.press(t("zh_CN", "group.scope.all"))
+        await user.say("/mydata")                          # everything kept about me, as files
+        page = (await mine.get("/")).text
+        links = re.findall(r'href="/file/(\d+)"', page)
+        assert links, "the files are offered in the chat"
+        r = await mine.get(f"/file/{links[0]}")
+        assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+        assert "no-store" in r.headers["cache-control"]       # never kept by a browser or a proxy
+        assert b"union_member" in r.content                 # my answers are in it
+        await WebUser(someone_else).open()
+        assert (await someone_else.get(f"/file/{links[0]}")).status_code == 404
+        assert (await mine.get("/file/99999")).status_code == 404
