@@ -39,8 +39,8 @@ from bot.send_budget import SendBudget
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "screen", "materials", "back", "why", "idk", "change", "restart", "language", "cancel",
-            "help")
+COMMANDS = ("start", "screen", "materials", "apply", "status", "mydraft", "back", "why", "idk", "change", "restart",
+            "language", "cancel", "privacy", "mydata", "forget", "help")
 SEND_ATTEMPTS = 6
 SEND_TIMEOUT = 40.0  # seconds: Telegram may take tens of seconds to answer; giving up early sends twice
 TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers

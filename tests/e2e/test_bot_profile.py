@@ -17,6 +17,9 @@ async def test_command_menu_and_descriptions_in_both_languages(fake_telegram, tm
         menu = tg.commands(language_code=code)
         assert [c["command"] for c in menu] == list(COMMANDS)
         assert [c["description"] for c in menu] == [t(lang, f"cmd.{c}") for c in COMMANDS]
+        # the form and the privacy commands are in the menu, each described in the person's language
+        assert {"apply", "status", "mydraft", "privacy", "mydata", "forget"} <= {c["command"] for c in menu}
+        assert len({c["description"] for c in menu}) == len(menu)
         assert tg.state.descriptions[("description", code)] == t(lang, "bot.description")
         assert tg.state.descriptions[("short_description", code)] == t(lang, "bot.short_description")
     assert tg.commands(language_code="zh")[1]["description"] != tg.commands(language_code="en")[1]["description"]
