@@ -35,6 +35,7 @@ from pydantic import Field
 from rules import FactError, evaluate, facts_for
 from rules.form import FormError
 
+from dialogs import form_attachments
 from dialogs import form_fields as ff
 from dialogs.drafts import Draft, DraftContent, desk_of
 from dialogs.flow import Flow, FlowState, Replies, Turn
@@ -184,6 +185,8 @@ def ask(turn: Turn, path: str, *, changing: bool = False, error: Msg | None = No
     value = ff.value_of(path, draft.form)
     if changing and value not in (None, "", []):
         lines.append(Msg("ask.current", {"answer": ff.shown(path, value, ed)}))
+    if path == "attachments":  # the category's materials not yet ticked (informs, never refuses)
+        lines += form_attachments.missing_lines(draft.content, st.picked, ed, turn.ctx.today)
     if st.failures >= MAX_FAILURES:
         lines.append(Msg("form.many_failures"))
     choices = ff.choices(path, ed, draft.form, st.picked)

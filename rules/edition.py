@@ -119,6 +119,8 @@ class Spellings(_Strict):
 class MaterialItem(Text):
     if_: Text | None = Field(default=None, alias="if")
     note: Text | None = None  # the project's reading about the item, shown apart from its text
+    # the form's attachment boxes (附件1 附件) that hold it: alternatives, each all ticked; none: no box for it
+    attachments: list[list[str]] = []
 
 
 class ListEntry(_Strict):
