@@ -68,3 +68,11 @@ async def test_missing_materials_never_refuse_the_form(assistant):
     async with assistant.db.transaction() as tx:
         [draft] = await tx.drafts.list_for(person.key)
     assert draft.content["form"]["attachments"] == ["identity"]
+
+
+def test_every_material_names_attachment_boxes_of_the_form():
+    from rules.form_checks import enumeration
+
+    boxes = set(enumeration("attachments", ED).options)
+    named = {box for item in ED.materials.items.values() for alt in item.attachments for box in alt}
+    assert named and named <= boxes, named - boxes

@@ -79,6 +79,9 @@ async def test_a_household_of_four_over_telegram(fake_telegram, tmp_path):
         assert "31,200.00" in msg.text and "650.00" in msg.text, msg.text
         msg = await form.press(msg, say("btn.figures_ok"))
         msg = await form.fill_fields(msg)
+        # the attachments question said which materials of the category were still missing
+        head = say("form.attachments_missing", category="\0").split("\0")[0]
+        assert any(body(m).find(head) > 0 for m in user.messages if m.text), "no missing materials shown"
         # the review, section by section, then the declaration and the submission
         while say("btn.review_next") in labels(msg):
             msg = await form.press(msg, say("btn.review_next"))
