@@ -128,8 +128,10 @@ async def test_never_helped_files_are_cancelled_together_and_kept(assistant):
 
 async def test_an_open_objection_blocks_filing(assistant, calendar):
     admin, reviewer, clerk = await staff(assistant)
-    await seed_draft(assistant, "OBJ00001", status="in_public_notice")
-    async with assistant.db.transaction() as tx:
+    await seed_draft(assistant, "OBJ00001", status="in_public_notice", approved=True)
+    async with assistant.db.transaction() as tx:  # the visit and the decision filing checks for
+        await tx.cases.record("OBJ00001", "visit", dt.date(2016, 8, 22), "tg:2", code="marginal")
+        await tx.cases.record("OBJ00001", "decision", dt.date(2016, 8, 25), "tg:2", details={"opinion": "同意"})
         await tx.cases.add_notice("某中学", dt.date(2016, 9, 1), dt.date(2016, 9, 7), dt.date(2016, 9, 7), "tg:2",
                                   ["OBJ00001"])
     await open_at_desk(reviewer, "OBJ00001")
