@@ -44,6 +44,12 @@ def main(argv: list[str]) -> int:
         print(f"bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        if argv[:1] == ["console"]:
+            # Ctrl-C at the terminal: every answer is committed and the database closed; the
+            # thread still blocked reading the terminal must not hold up (or deadlock) the exit
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
 
 
