@@ -113,7 +113,8 @@ class Assistant:
         ctx = Context(self.edition_of(state), self.today(), frozenset(roles), desk=desk, tx=tx, person=user_key,
                       reminders=self.reminder_policy)
         replies, outgoing = step(state, inp, ctx)
-        await save_desk(tx, desk, self.db.clock())  # written in the step's transaction
+        nudge = (self.reminder_policy, int(ctx.edition.param("unfinished_draft_nudge_days")))
+        await save_desk(tx, desk, self.db.clock(), nudge=nudge)  # written in the step's transaction
         state.last_update_id = update_id
         state.outbox = []  # the replies live in their own table (tx.inbox), counted as they are sent
         await tx.sessions.save(DialogSession(user_key=user_key, dialog=state.flow,

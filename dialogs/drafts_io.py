@@ -45,9 +45,14 @@ async def load_desk(tx: Any, user_key: str) -> Desk:
     return Desk(user_key, drafts, reviewers, consents)
 
 
-async def save_desk(tx: Any, desk: Desk, now: dt.datetime) -> None:
-    """Writes what the step changed: drafts, one audit row per status change, consents."""
+async def save_desk(tx: Any, desk: Desk, now: dt.datetime, *, nudge: tuple[Any, int] | None = None) -> None:
+    """Writes what the step changed: drafts, one audit row per status change, consents;
+    with ``nudge`` (a reminder policy, days), a draft still being filled gets its one
+    gentle reminder planned that many days after this last touch (moved by every touch,
+    withdrawn once it is submitted or withdrawn)."""
     for draft in desk.changed.values():
+        if nudge is not None:
+            await _nudge(tx, draft, now, *nudge)
         stored = StoredDraft(reference=draft.reference, status=draft.status, category=draft.category,
                              unit=draft.unit, applicant_key=draft.applicant_key, created_by=draft.created_by,
                              submitted_by=draft.submitted_by,
@@ -65,6 +70,18 @@ async def save_desk(tx: Any, desk: Desk, now: dt.datetime) -> None:
     desk.changed.clear()
     desk.transitions.clear()
     desk.consent_answers.clear()
+
+
+async def _nudge(tx: Any, draft: Any, now: dt.datetime, policy: Any, days: int) -> None:
+    from dialogs.reminder_plan import plan_case_reminders, withdraw
+
+    subject = f"draft:{draft.reference}:unfinished"
+    if draft.status != "draft":
+        await withdraw(tx, subject)
+        return
+    due = (now + dt.timedelta(days=days)).date()
+    await plan_case_reminders(tx, "draft_unfinished", subject, draft.created_by, due, policy=policy,
+                              days_before=(0,))
 
 
 def document_bytes(form: RegistrationForm, kind: str, edition: Edition, lang: str) -> bytes:
