@@ -31,9 +31,14 @@ TYPED |= {"months", "mobile", "bank_card", "postcode"}  # the form's typed numbe
 
 def parse_line(line: str, choices: tuple[Shown, ...], seq: int | None,
                expects: str | None = None) -> Input | None:
-    """A typed line as a dialog input: a command, a numbered choice, or text."""
+    """A typed line as a dialog input: a command, a numbered choice, or text. Where the
+    answer is typed (a number, a date...), digits are the answer: a choice there is
+    ``#<n>`` ("#1" skips an optional ID number)."""
     s = line.strip()
     if expects in TYPED:
+        if s.startswith("#") and s[1:].isascii() and s[1:].isdigit() and len(s) <= 4 \
+                and 1 <= int(s[1:]) <= len(choices):
+            return pressed(seq, int(s[1:]) - 1)
         choices = ()
     if s in QUIT:
         return None
@@ -56,10 +61,9 @@ def show(replies: list[Rendered], out: TextIO) -> Question:
         if r.document:  # the person's copy of their form, written where the console runs
             Path(r.document[0]).write_bytes(r.document[1])
             out.write(f"  -> {Path(r.document[0]).resolve()}\n")
-        if r.expects in TYPED:
-            for b in r.buttons:
-                if b.command:
-                    out.write(f"  /{b.command}  {b.label}\n")
+        if r.expects in TYPED:  # digits are the answer: commands, and #<n> for a choice
+            for n, b in enumerate(r.buttons, 1):
+                out.write(f"  /{b.command}  {b.label}\n" if b.command else f"  #{n}  {b.label}\n")
         else:
             for n, b in enumerate(r.buttons, 1):
                 out.write(f"  {n}. {b.label}\n")

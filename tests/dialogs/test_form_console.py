@@ -1,0 +1,74 @@
+"""The whole registration form in the terminal channel: a conversation played in-process
+is recorded as the lines a person types at the console (a button as its number, a
+navigation button as its command), then typed into ``run_console`` over a fresh
+database: the terminal reaches the same submission, and /mydraft writes the files."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from form_filler import APPLICANT, DAUGHTER, MOTHER, SON, WIFE, FormFiller, RecordingPerson
+from harness import WORKER, msg_head
+
+from bot.console import TYPED, run_console
+from dialogs.types import Button, Command, Text
+
+
+class ConsoleTyping(RecordingPerson):
+    """A person whose every input is also written down as a console line."""
+
+    def __init__(self, *a: Any, **kw: Any):
+        super().__init__(*a, **kw)
+        self.lines: list[str] = []
+
+    async def send(self, inp, **kw):
+        self.lines.append(self.as_line(inp))
+        return await super().send(inp, **kw)
+
+    def as_line(self, inp) -> str:
+        if isinstance(inp, Command):
+            return f"/{inp.name} {inp.arg}".strip()
+        if isinstance(inp, Text):
+            return inp.text
+        q = self.question  # a button of the open question: its number, or the command it stands for
+        assert isinstance(inp, Button) and q is not None and inp.seq == q.seq
+        position = [v for v, _ in q.choices].index(inp.value)
+        if q.expects in TYPED:  # digits are the answer there: a command, or #<n> for a choice
+            command = q.buttons[position].command
+            return f"/{command}" if command else f"#{position + 1}"
+        return str(position + 1)
+
+
+async def test_the_whole_form_in_the_terminal(open_assistant, tmp_path: Path, monkeypatch) -> None:
+    person = ConsoleTyping(await open_assistant(), "console:wang")
+    await person.command("start")                        # what run_console sends first
+    await person.command("screen")
+    await person.answer_until(WORKER)
+    await person.command("apply")
+    await person.press("ok:yes")
+    form = FormFiller(person, dict(APPLICANT), [dict(WIFE), dict(SON), dict(DAUGHTER), dict(MOTHER)])
+    await form.fill_fields()
+    await form.add_members()
+    await person.press("f:remove:3")
+    await person.press("f:members_done")
+    await person.press("f:figures_ok")
+    await form.fill_fields()
+    while "f:next" in person.buttons:
+        await person.press("f:next")
+    await person.press("ok:declare")
+    assert msg_head("form.submitted") in person.text
+    await person.command("mydraft")
+    lines = person.lines[1:]                             # run_console sends the /start itself
+
+    monkeypatch.chdir(tmp_path)                          # the copies are written where it runs
+    terminal = await open_assistant(path=tmp_path / "terminal.sqlite3")
+    out = io.StringIO()
+    assert await run_console(terminal, user="wang", inp=io.StringIO("\n".join(lines) + "\n"), out=out) == 0
+    shown = out.getvalue()
+    assert msg_head("form.submitted") in shown, shown[-3000:]
+    written = sorted(p.suffix for p in tmp_path.iterdir() if p.suffix in (".docx", ".pdf"))
+    assert written == [".docx", ".pdf"], shown[-1500:]
+    async with terminal.db.transaction() as tx:
+        [draft] = await tx.drafts.list_for("console:wang")
+    assert draft.status == "submitted" and len(draft.content["form"]["members"]) == 3
