@@ -188,9 +188,14 @@ def _in_a_terminal(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, in
     """``python -m bot console`` on a pseudo-terminal, as a person runs it."""
     import pty
 
+    import signal
+
     master, slave = pty.openpty()
+    # as in a person's terminal, Ctrl-C interrupts (a test run started in the background
+    # may have SIGINT ignored, and a child inherits that)
     proc = subprocess.Popen([sys.executable, "-m", "bot", "console"], stdin=slave, stdout=slave,
-                            stderr=subprocess.PIPE, env=env, cwd=cwd, start_new_session=True)
+                            stderr=subprocess.PIPE, env=env, cwd=cwd, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(slave)
     return proc, master
 
