@@ -34,7 +34,8 @@ from dialogs.types import Choice, Msg, Pick, Reply, Text
 VERDICTS = {"eligible": "form.verdict.eligible", "not_eligible": "form.verdict.not_eligible",
             "undecided": "form.verdict.undecided"}
 COMPARED = ("household_size", "household_annual_income", "hukou", "marital_status", "sex", "birth_date",
-            "id_number")
+            "id_number", "medical_out_of_pocket")
+ADDED = ("medical_out_of_pocket",)
 
 
 def _draft(turn: Turn) -> Draft:
@@ -146,20 +147,30 @@ def recheck(turn: Turn, draft: Draft) -> Replies:
     implied = screening_facts_from_form(draft.form, today=ctx.today, edition=ctx.edition)
     changed = {f: implied[f] for f in COMPARED if f in implied and f in content.screening
                and not _same(f, content.screening[f], implied[f])}
-    if not changed:
+    # a cost the screening may not have asked, which the form knows (the illness test's)
+    added = {f: implied[f] for f in ADDED if f in implied and f not in content.screening}
+    if not changed and not added:
         return []
-    answers = content.screening | changed
+    answers = content.screening | changed | added
     try:
         decision = evaluate(facts_for(answers, edition=ctx.edition, today=ctx.today), ctx.edition)
     except FactError:
+        return []
+    verdict = {True: "eligible", False: "not_eligible", None: "undecided"}[decision.eligible]
+    if not changed and verdict == content.verdict:  # what the form adds changes nothing: taken quietly
+        content.screening = answers
+        desk_of(turn).touch(draft)
         return []
     lines = [Msg("form.screen_changed")]
     for fact, new in changed.items():
         lines.append(Msg("form.screen_change_line", {
             "fact": Msg(f"fact.{fact}"), "old": display_answer(fact, content.screening[fact], ctx.edition),
             "new": display_answer(fact, new, ctx.edition)}))
+    for fact, new in added.items():  # what the screening did not ask and the form tells
+        lines.append(Msg("form.screen_change_line", {"fact": Msg(f"fact.{fact}"), "old": Msg("form.value_empty"),
+                                                     "new": display_answer(fact, new, ctx.edition)}))
     content.screening = answers
-    content.verdict = {True: "eligible", False: "not_eligible", None: "undecided"}[decision.eligible]
+    content.verdict = verdict
     lines.append(Msg(VERDICTS[content.verdict]))
     if decision.eligible is False:
         lines += [line for line in reason_lines(decision, ctx)]

@@ -277,4 +277,6 @@ def screening_facts_from_form(form: RegistrationForm, *, today: dt.date | None =
         facts.update(id_number=ident.number, sex=ident.sex, birth_date=ident.birth_date.isoformat())
     elif form.birth_date is not None:
         facts["birth_date"] = form.birth_date.isoformat()
+    if form.annual_out_of_pocket is not None:  # 每年个人自付医药费: the illness test's cost
+        facts["medical_out_of_pocket"] = str(form.annual_out_of_pocket)
     return facts

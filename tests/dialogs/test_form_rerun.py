@@ -1,0 +1,30 @@
+"""The form's yearly out-of-pocket medical costs (每年个人自付医药费) reach the screening
+when it is re-run from the form: the illness test's cost."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from form_filler import APPLICANT, DAUGHTER, MOTHER, SON, WIFE, FormFiller, RecordingPerson
+from harness import WORKER, msg_head
+
+
+async def test_the_forms_out_of_pocket_costs_reach_the_rerun_screening(assistant):
+    person = RecordingPerson(assistant, "tg:1001")
+    await person.command("screen")
+    await person.answer_until(WORKER)
+    await person.command("apply")
+    await person.press("ok:yes")
+    form = FormFiller(person, dict(APPLICANT), [dict(WIFE), dict(SON), dict(DAUGHTER), dict(MOTHER)])
+    await form.fill_fields()
+    await form.add_members()
+    await person.press("f:members_done")
+    await person.press("f:figures_ok")
+    await form.fill_fields()                                  # the medical section: 12,000 out of pocket
+    while "f:next" in person.buttons:
+        await person.press("f:next")
+    await person.press("ok:declare")
+    assert msg_head("form.submitted") in person.text
+    async with assistant.db.transaction() as tx:
+        [draft] = await tx.drafts.list_for(person.key)
+    assert "medical_out_of_pocket" not in WORKER or WORKER["medical_out_of_pocket"] != APPLICANT["annual_out_of_pocket"]
+    assert Decimal(draft.content["screening"]["medical_out_of_pocket"]) == Decimal(APPLICANT["annual_out_of_pocket"])
