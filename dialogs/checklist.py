@@ -17,12 +17,12 @@ from typing import Any
 from pydantic import Field
 
 from rules import checklist as build_checklist, read_facts
-from rules.parse import ParseError, normalise
+from rules.parse import ParseError
 
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.questions import choices_for, read_answer
+from dialogs.questions import choices_for, match_spelling, read_answer
 from dialogs.result import checklist_reply
-from dialogs.types import Choice, Label, Msg, Pick, Reply, Text
+from dialogs.types import Choice, Label, Msg, Pick, Reply, Text, pick_of
 
 
 class ChecklistState(FlowState):
@@ -92,14 +92,12 @@ def show_list(turn: Turn) -> Replies:
 
 def _typed(text: Text, choices: list[Choice]) -> Pick | None:
     """A typed label (低保户, 困难农民工...) or the only choice a part of it names."""
+    labels = {c.value: [c.label.zh_CN, c.label.en] for c in choices if isinstance(c.label, Label)}
     try:
-        wanted = normalise(text.text).lower()
+        value = match_spelling(text.text, labels, partial=True)
     except ParseError:
         return None
-    labels = [(c.pick, {c.label.zh_CN.lower(), c.label.en.lower()}) for c in choices if isinstance(c.label, Label)]
-    exact = [p for p, names in labels if wanted in names]
-    partial = [p for p, names in labels if len(wanted) >= 2 and any(wanted in n for n in names)]
-    return exact[0] if exact else partial[0] if len(partial) == 1 else None
+    return pick_of(value) if value is not None else None
 
 
 def on_text(turn: Turn, text: Text) -> Replies:

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from rules.parse import ParseError, normalise, parse_yes_no
+from rules.parse import ParseError, parse_yes_no
 
 from dialogs.drafts import desk_of
+from dialogs.questions import edition_spellings, match_spelling
 from dialogs.flow import Flow, FlowState, Replies, Turn
 from dialogs.types import Choice, Msg, Pick, Reply, Text, with_note
 
@@ -108,11 +109,8 @@ def on_text(turn: Turn, text: Text) -> Replies:
 
 def _typed(text: str, turn: Turn) -> bool:
     """同意 / 不同意 (the edition's spellings), else a plain yes or no."""
-    wanted = normalise(text).lower()
-    for value, spellings in turn.ctx.edition.spellings.get("consent", {}).items():
-        if wanted in {normalise(s).lower() for s in spellings.all()}:
-            return value == "yes"
-    return parse_yes_no(text)
+    value = match_spelling(text, edition_spellings("consent", turn.ctx.edition))
+    return value == "yes" if value is not None else parse_yes_no(text)
 
 
 def repeat(turn: Turn) -> Replies:

@@ -62,18 +62,30 @@ def _spellings(fact: str, ed: Edition) -> dict[str, list[str]]:
     return {v: [v, *(table[v].all() if v in table else ())] for v in values}
 
 
-def match_choice(text: str, fact: str, ed: Edition) -> str | None:
-    """A typed answer to a button question: the value one of its spellings names, or
-    the one value a part of it (2 characters or more) points to; never a guess between two."""
+def match_spelling(text: str, spellings: dict[str, list[str]], *, partial: bool = False) -> str | None:
+    """The value one of whose spellings ``text`` is (case and full width aside); with
+    ``partial``, else the one value a part of it (2 characters or more) points to; never
+    a guess between two."""
     wanted = normalise(text).lower()
-    partial = []
-    for value, spellings in _spellings(fact, ed).items():
-        spelled = {normalise(s).lower() for s in spellings}
+    parts = []
+    for value, spelled in spellings.items():
+        spelled = {normalise(s).lower() for s in spelled}
         if wanted in spelled:
             return value
-        if len(wanted) >= 2 and any(wanted in s for s in spelled):
-            partial.append(value)
-    return partial[0] if len(partial) == 1 else None
+        if partial and len(wanted) >= 2 and any(wanted in s for s in spelled):
+            parts.append(value)
+    return parts[0] if len(parts) == 1 else None
+
+
+def edition_spellings(key: str, ed: Edition) -> dict[str, list[str]]:
+    """The typed answers ``spellings.yaml`` accepts under ``key`` (a group's, the consent's)."""
+    return {value: s.all() for value, s in ed.spellings.get(key, {}).items()}
+
+
+def match_choice(text: str, fact: str, ed: Edition) -> str | None:
+    """A typed answer to a button question: the value one of its spellings names, or
+    the one value a part of it points to."""
+    return match_spelling(text, _spellings(fact, ed), partial=True)
 
 
 def read_answer(fact: str, inp: Pick | Text, ed: Edition, today: dt.date) -> tuple[str, Any]:

@@ -24,11 +24,12 @@ from pydantic import Field
 from rules import Decision, FactError, evaluate, facts_for
 from rules.edition import Edition
 from rules.idcard import IdNumber
-from rules.parse import ParseError, is_dont_know, normalise, parse_yes_no, too_young
+from rules.parse import ParseError, is_dont_know, parse_yes_no, too_young
 
 from dialogs import consent
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.questions import EXAMPLES, NAV, looks_like_id, effective, prune, question, read_answer, with_answer
+from dialogs.questions import (EXAMPLES, NAV, edition_spellings, effective, looks_like_id, match_spelling, prune,
+                               question, read_answer, with_answer)
 from dialogs.types import Choice, Msg, Pick, Reply, Text, with_note
 
 MAX_FAILURES = 3
@@ -140,10 +141,9 @@ def on_group_answer(turn: Turn, inp: Pick | Text) -> Replies:
 def _typed_group_answer(text: str, name: str, ed: Edition) -> str:
     """A typed answer to a group: one of its spellings (都没有, all three...), else yes or
     no: 是 to "are all of these true?" is "all"; 否 to "does any apply?" is "none"."""
-    wanted = normalise(text).lower()
-    for value, spellings in ed.spellings.get("group." + name, {}).items():  # spellings.yaml
-        if wanted in {normalise(s).lower() for s in spellings.all()}:
-            return value
+    value = match_spelling(text, edition_spellings("group." + name, ed))
+    if value is not None:
+        return value
     yes = parse_yes_no(text)
     all_are = ed.question_groups[name].all_are
     return ("all" if yes else "not_all") if all_are else ("some" if yes else "none")
