@@ -7,8 +7,9 @@ stateDiagram-v2
     result --> summary: "change an answer" · /change
     summary --> screening: pick an answer to change
     summary --> screening: continue (a question still waits)
-    result --> result: materials for another matched category
-    result --> screening: /back (undo the last answer) · start over
+    summary --> result: back to the result · /back (nothing undone)
+    result --> result: materials for another matched category · /why (the basis) · typed text (buttons stay)
+    result --> screening: /back (undo the last answer) · start over (after a confirmation)
 ```
 """
 from __future__ import annotations

@@ -3,14 +3,21 @@ the rules decide (then the result flow takes over).
 
 ```mermaid
 stateDiagram-v2
-    [*] --> ask: /screen · menu "check whether I qualify"
+    [*] --> group: /screen · menu "check whether I qualify"
+    group --> ask: all true / none apply (every fact of the group set)
+    group --> ask: "not all" / "some do" (its facts one by one)
+    ask --> group: the next facts form a group (screening_groups.py)
+    ask --> consent: the first sensitive question (consent.py)
+    consent --> ask: agree / refuse (without consent no ID number is taken)
     ask --> ask: answer (valid) / rules still undecided
     ask --> ask: bad answer (re-ask with an example; after 3, offer a clerk)
+    ask --> confirm: an odd answer (younger than 16)
+    confirm --> ask: "that's right" (kept) / "no" (asked again)
     ask --> result: rules decided
-    ask --> idk: /idk · "I don't know"
+    ask --> idk: /idk · "I don't know" (typed too)
     idk --> ask: continue · typed answer
     idk --> result: ask a clerk (result so far)
-    ask --> ask: /back (undo last answer) · /why
+    ask --> ask: /back (undo the last answer, a group's whole) · /why
     ask --> result: /clerk
 ```
 """
@@ -22,14 +29,13 @@ from typing import Any
 from pydantic import Field
 
 from rules import Decision, FactError, evaluate, facts_for
-from rules.edition import Edition
 from rules.idcard import IdNumber
 from rules.parse import ParseError, is_dont_know, parse_yes_no, too_young
 
 from dialogs import consent
 from dialogs.flow import Flow, FlowState, Replies, Turn
-from dialogs.questions import (EXAMPLES, NAV, edition_spellings, effective, looks_like_id, match_spelling, prune,
-                               question, read_answer, with_answer)
+from dialogs.questions import EXAMPLES, effective, looks_like_id, prune, question, read_answer, with_answer
+from dialogs.screening_groups import group_for, group_question, reopen_declined_group, typed_group_answer
 from dialogs.types import Choice, Msg, Pick, Reply, Text, with_note
 
 MAX_FAILURES = 3
@@ -91,36 +97,13 @@ def ask_next(turn: Turn) -> Replies:
     return [question(screen.asking, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
 
 
-def group_for(screen: ScreenState, ed: Edition) -> str | None:
-    """The group to ask instead of ``asking`` alone: one that starts with it, none of
-    whose facts is answered yet, and that was not answered "not all" before."""
-    for name, group in ed.question_groups.items():
-        if (group.facts[0] == screen.asking and name not in screen.declined
-                and not any(f in screen.answers for f in group.facts)):
-            return name
-    return None
-
-
-def group_question(name: str, ed: Edition, seq: int, *, left: int | None) -> Reply:
-    """"Are all of these true?" / "Does any of these apply?" with the facts listed."""
-    group = ed.question_groups[name]
-    lines = [Msg(f"group.{name}.ask")]
-    lines += [Msg("group.item", {"n": n, "fact": Msg(f"fact.{f}")}) for n, f in enumerate(group.facts, 1)]
-    if left:
-        lines.append(Msg("progress.left", {"n": left}))
-    answers = ("all", "not_all") if group.all_are else ("none", "some")
-    choices = [Choice(Pick("answer", a), Msg(f"group.{name}.{a}")) for a in answers]
-    choices += [Choice(Pick("nav", v), Msg(m)) for v, m in NAV]
-    return Reply(tuple(lines), tuple(choices), seq, "choice", f"group:{name}")
-
-
 def on_group_answer(turn: Turn, inp: Pick | Text) -> Replies:
     """One answer for the whole group, or "not all": then one by one."""
     screen, ed = turn.state(ScreenState), turn.ctx.edition
     name = screen.group
     group = ed.question_groups[name]
     try:
-        value = inp.value if isinstance(inp, Pick) else _typed_group_answer(inp.text, name, ed)
+        value = inp.value if isinstance(inp, Pick) else typed_group_answer(inp.text, name, ed)
     except ParseError as exc:
         screen.failures += 1
         kind = "bool"  # a yes/no answer to the group's question
@@ -136,17 +119,6 @@ def on_group_answer(turn: Turn, inp: Pick | Text) -> Replies:
     else:
         return [STALE]
     return ask_next(turn)
-
-
-def _typed_group_answer(text: str, name: str, ed: Edition) -> str:
-    """A typed answer to a group: one of its spellings (都没有, all three...), else yes or
-    no: 是 to "are all of these true?" is "all"; 否 to "does any apply?" is "none"."""
-    value = match_spelling(text, edition_spellings("group." + name, ed))
-    if value is not None:
-        return value
-    yes = parse_yes_no(text)
-    all_are = ed.question_groups[name].all_are
-    return ("all" if yes else "not_all") if all_are else ("some" if yes else "none")
 
 
 def reask(turn: Turn, error: Msg | None = None) -> Replies:
@@ -264,7 +236,7 @@ STALE = Reply((Msg("nav.stale"),), stale=True)
 def go_back(turn: Turn) -> Replies:
     """Undoes the last answer and asks what is needed now."""
     screen, ed = turn.state(ScreenState), turn.ctx.edition
-    reopened = _reopen_declined_group(screen, ed)
+    reopened = reopen_declined_group(screen, ed)
     if reopened:
         return [Reply((Msg("nav.undone"),))] + ask_next(turn)
     if not screen.order:
@@ -279,17 +251,6 @@ def go_back(turn: Turn) -> Replies:
     screen.answers = prune(screen.answers, ed)
     screen.changing = False
     return [Reply((Msg("nav.undone"),))] + ask_next(turn)
-
-
-def _reopen_declined_group(screen: ScreenState, ed: Edition) -> bool:
-    """/back at the first one-by-one question of a group answered "not all" goes back
-    to the group question itself."""
-    for name in reversed(screen.declined):
-        facts = ed.question_groups[name].facts
-        if screen.asking in facts and not any(f in screen.answers for f in facts):
-            screen.declined.remove(name)
-            return True
-    return False
 
 
 def why(turn: Turn) -> Replies:
