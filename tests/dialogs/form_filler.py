@@ -115,3 +115,33 @@ class RecordingPerson(Person):
         replies = await super().send(inp, **kw)
         self.all_replies += replies
         return replies
+
+
+async def apply_after_screening(person: Person, applicant: dict[str, Any] | None = None,
+                                members: list[dict[str, Any]] | None = None, **screening: Any) -> FormFiller:
+    """The standard worker screened (with ``screening`` changes), /apply, consent given:
+    a filler for the open form (the standard household unless told otherwise)."""
+    from harness import WORKER
+
+    await person.command("screen")
+    await person.answer_until(WORKER | screening)
+    await person.command("apply")
+    await person.press("ok:yes")
+    return FormFiller(person, dict(applicant or APPLICANT),
+                      [dict(m) for m in (members or (WIFE, SON, DAUGHTER, MOTHER))])
+
+
+async def finish_and_submit(form: FormFiller, *, remove: int | None = None) -> None:
+    """From where the form stands: every field and member (member ``remove`` removed),
+    the figures confirmed, the review paged through, the declaration."""
+    p = form.p
+    await form.fill_fields()
+    await form.add_members()
+    if remove is not None:
+        await p.press(f"f:remove:{remove}")
+    await p.press("f:members_done")
+    await p.press("f:figures_ok")
+    await form.fill_fields()
+    while "f:next" in p.buttons:
+        await p.press("f:next")
+    await p.press("ok:declare")

@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from form_filler import APPLICANT, DAUGHTER, MOTHER, SON, WIFE, FormFiller, RecordingPerson
-from harness import WORKER, msg_head
+from form_filler import RecordingPerson, apply_after_screening, finish_and_submit
+from harness import msg_head
 
 from bot.console import TYPED, run_console
 from dialogs.types import Button, Command, Text
@@ -43,20 +43,7 @@ class ConsoleTyping(RecordingPerson):
 async def test_the_whole_form_in_the_terminal(open_assistant, tmp_path: Path, monkeypatch) -> None:
     person = ConsoleTyping(await open_assistant(), "console:wang")
     await person.command("start")                        # what run_console sends first
-    await person.command("screen")
-    await person.answer_until(WORKER)
-    await person.command("apply")
-    await person.press("ok:yes")
-    form = FormFiller(person, dict(APPLICANT), [dict(WIFE), dict(SON), dict(DAUGHTER), dict(MOTHER)])
-    await form.fill_fields()
-    await form.add_members()
-    await person.press("f:remove:3")
-    await person.press("f:members_done")
-    await person.press("f:figures_ok")
-    await form.fill_fields()
-    while "f:next" in person.buttons:
-        await person.press("f:next")
-    await person.press("ok:declare")
+    await finish_and_submit(await apply_after_screening(person), remove=3)
     assert msg_head("form.submitted") in person.text
     await person.command("mydraft")
     lines = person.lines[1:]                             # run_console sends the /start itself

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from form_filler import APPLICANT, DAUGHTER, MOTHER, SON, WIFE, FormFiller, RecordingPerson
+from form_filler import APPLICANT, RecordingPerson, apply_after_screening, finish_and_submit
 from harness import WORKER, msg_head
 
 
 async def test_the_forms_out_of_pocket_costs_reach_the_rerun_screening(assistant):
     person = RecordingPerson(assistant, "tg:1001")
-    await person.command("screen")
-    await person.answer_until(WORKER)
-    await person.command("apply")
-    await person.press("ok:yes")
-    form = FormFiller(person, dict(APPLICANT), [dict(WIFE), dict(SON), dict(DAUGHTER), dict(MOTHER)])
-    await form.fill_fields()
-    await form.add_members()
-    await person.press("f:members_done")
-    await person.press("f:figures_ok")
-    await form.fill_fields()                                  # the medical section: 12,000 out of pocket
-    while "f:next" in person.buttons:
-        await person.press("f:next")
-    await person.press("ok:declare")
+    form = await apply_after_screening(person)
+    await finish_and_submit(form)                             # the medical section: 12,000 out of pocket
     assert msg_head("form.submitted") in person.text
     async with assistant.db.transaction() as tx:
         [draft] = await tx.drafts.list_for(person.key)
