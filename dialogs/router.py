@@ -15,7 +15,13 @@ flowchart LR
     result -- "/change · pick an answer" --> screening
     result -- "/back · start over (/restart)" --> screening
     checklist -- "list shown" --> menu
-    any{{"any flow"}} -- "/cancel" --> menu
+    screening -- "first sensitive question" --> consent
+    result -- "/apply" --> consent
+    consent -- "agree" --> form["form · members · review"]
+    form -- "submitted (reviewers told)" --> drafts["drafts: /status /mydraft"]
+    staff["staff desk: /staff /inbox /notice /file /cleanup /stats /export"] -- "return" --> drafts
+    any{{"any flow"}} -- "/deadlines /reminders /privacy /mydata /forget" --> any
+    any{{"any flow"}} -- "/cancel (confirmed when answers would be lost)" --> menu
     any -- "/help · /language: then the open question again" --> any
 ```
 """
