@@ -38,6 +38,7 @@ from dialogs import staff_admin, staff_cleanup, staff_decision, staff_file, staf
 from dialogs import staff_reports, staff_visit
 from dialogs import privacy
 from dialogs.context import Context
+from dialogs.render import NAV_COMMANDS
 from dialogs.flow import Flow, Outgoing, Replies, Turn
 from dialogs.state import SessionState
 from dialogs.types import Button, Choice, Command, Input, Msg, Pick, Reply, pick_of
@@ -149,9 +150,10 @@ def on_command(turn: Turn, cmd: Command) -> Replies:
 
 
 # Navigation and menu buttons that stand for a command.
-PICK_COMMANDS = {("nav", "why"): "why", ("nav", "idk"): "idk", ("nav", "back"): "back", ("nav", "clerk"): "clerk",
-                 ("nav", "summary"): "summary", ("nav", "restart"): "restart", ("menu", "screen"): "screen",
-                 ("menu", "materials"): "materials", ("menu", "language"): "language", ("menu", "help"): "help"}
+# (a navigation button's command is the one channels show beside it: render.NAV_COMMANDS)
+PICK_COMMANDS = {("nav", value): command for value, command in NAV_COMMANDS.items()} | {
+    ("menu", "screen"): "screen", ("menu", "materials"): "materials", ("menu", "language"): "language",
+    ("menu", "help"): "help"}
 
 
 def _offered(session: SessionState, btn: Button) -> str | None:
