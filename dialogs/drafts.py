@@ -41,7 +41,8 @@ class DraftContent(BaseModel):
     form: RegistrationForm = Field(default_factory=RegistrationForm)
     screening: dict[str, Any] = Field(default_factory=dict)  # the answers it was prefilled from (re-run)
     verdict: Literal["eligible", "not_eligible", "undecided"] | None = None
-    for_staff_to_judge: bool = False  # submitted although the rules say not eligible
+    for_staff_to_judge: bool = False  # submitted although the rules say not eligible (or cannot decide)
+    unknown_facts: list[str] = Field(default_factory=list)  # screening facts the person could not tell
     progress: Progress = Field(default_factory=Progress)
     reopen_fields: list[str] = Field(default_factory=list)  # a returned draft: the fields to correct
     comment: str | None = None  # staff's comment on a return

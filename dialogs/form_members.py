@@ -14,6 +14,7 @@ stateDiagram-v2
     figures --> menu: change the members
     figures --> recheck: correct
     recheck --> [*]: what changed in the screening (and, if it now fails, why; may still submit)
+    recheck --> facts: undecided: the facts that can still change it (form_facts.py)
 ```
 """
 from __future__ import annotations
@@ -24,15 +25,14 @@ from typing import Any
 from rules import FactError, evaluate, facts_for
 from rules.form import form_figures, screening_facts_from_form
 
+from dialogs import form_facts
 from dialogs import form_fields as ff
 from dialogs.drafts import Draft, desk_of
 from dialogs.flow import Flow, Replies, Turn
 from dialogs.questions import display_answer
-from dialogs.result import reason_lines
+from dialogs.form_facts import verdict_lines
 from dialogs.types import Choice, Msg, Pick, Reply, Text
 
-VERDICTS = {"eligible": "form.verdict.eligible", "not_eligible": "form.verdict.not_eligible",
-            "undecided": "form.verdict.undecided"}
 COMPARED = ("household_size", "household_annual_income", "hukou", "marital_status", "sex", "birth_date",
             "id_number", "medical_out_of_pocket")
 ADDED = ("medical_out_of_pocket",)
@@ -156,7 +156,7 @@ def recheck(turn: Turn, draft: Draft) -> Replies:
         decision = evaluate(facts_for(answers, edition=ctx.edition, today=ctx.today), ctx.edition)
     except FactError:
         return []
-    verdict = {True: "eligible", False: "not_eligible", None: "undecided"}[decision.eligible]
+    verdict = form_facts.VERDICTS[decision.eligible]
     if not changed and verdict == content.verdict:  # what the form adds changes nothing: taken quietly
         content.screening = answers
         desk_of(turn).touch(draft)
@@ -171,10 +171,7 @@ def recheck(turn: Turn, draft: Draft) -> Replies:
                                                      "new": display_answer(fact, new, ctx.edition)}))
     content.screening = answers
     content.verdict = verdict
-    lines.append(Msg(VERDICTS[content.verdict]))
-    if decision.eligible is False:
-        lines += [line for line in reason_lines(decision, ctx)]
-        lines.append(Msg("form.may_still_submit"))
+    lines += verdict_lines(decision, turn)
     desk_of(turn).touch(draft)
     return [Reply(tuple(lines))]
 
@@ -206,7 +203,8 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
     if value == "figures_ok":
         progress.figures_confirmed = True
         desk_of(turn).touch(draft)
-        return recheck(turn, draft) + advance(turn)
+        told = recheck(turn, draft)
+        return told + (form_facts.ask_open(turn, draft) or advance(turn))
     return [Reply((Msg("nav.stale"),), stale=True)]
 
 

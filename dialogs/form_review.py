@@ -7,6 +7,7 @@ stateDiagram-v2
     [*] --> section: every section filled · /review
     section --> section: next section
     section --> form: change an answer (back here after it)
+    [*] --> facts: the re-run undecided: its open facts first (form_facts.py)
     section --> fix: last section, the form still has an issue
     fix --> form: the field to fill or correct · an answer to confirm
     section --> declaration: last section, no issue left
@@ -23,6 +24,7 @@ from pydantic import Field
 from rules.form import check_form, form_figures
 from rules.form_checks import enumeration
 
+from dialogs import form_facts
 from dialogs import form_fields as ff
 from dialogs.drafts import Draft, desk_of
 from dialogs.flow import Flow, FlowState, Replies, Turn
@@ -30,6 +32,8 @@ from dialogs.reminder_plan import inline, withdraw
 from dialogs.types import Choice, Label, Msg, Pick, Reply, Text
 
 SHOWN = [name for name, _ in ff.SECTIONS]
+# A re-run that says not eligible, or cannot decide: submitted all the same, for staff to judge.
+STAFF_JUDGES = {"not_eligible": "form.submit_for_staff", "undecided": "form.submit_undecided_for_staff"}
 CENT = Decimal("0.01")
 
 
@@ -54,8 +58,12 @@ def start(turn: Turn) -> Replies:
     from dialogs.form_members import recheck
 
     draft = _draft(turn)
+    told = recheck(turn, draft)
+    asked = form_facts.ask_open(turn, draft)  # undecided: the facts that can still change it first
+    if asked:
+        return told + asked
     st = turn.reset(ReviewState)
-    return [Reply((Msg("form.review_intro", {"ref": draft.reference}),))] + recheck(turn, draft) + show(turn, st.section)
+    return [Reply((Msg("form.review_intro", {"ref": draft.reference}),))] + told + show(turn, st.section)
 
 
 def _fields(turn: Turn, section: str) -> list[str]:
@@ -143,8 +151,8 @@ def declaration(turn: Turn) -> Replies:
     turn.open(FLOW.name)
     turn.state(ReviewState).declaring = True
     lines = [Msg("form.declaration")]
-    if draft.content.verdict == "not_eligible":
-        lines.append(Msg("form.submit_for_staff"))
+    if draft.content.verdict in STAFF_JUDGES:
+        lines.append(Msg(STAFF_JUDGES[draft.content.verdict]))
     choices = (Choice(Pick("confirm", "declare"), Msg("btn.declare_submit")),
                Choice(Pick("form", "back"), Msg("btn.back_to_review")))
     return [turn.ask(lines, choices)]
@@ -157,7 +165,7 @@ def submit(turn: Turn) -> Replies:
     draft, ed, desk = _draft(turn), turn.ctx.edition, desk_of(turn)
     content = draft.content
     content.form = draft.form.model_copy(update={"filled_on": turn.ctx.today})
-    content.for_staff_to_judge = content.verdict == "not_eligible"
+    content.for_staff_to_judge = content.verdict in STAFF_JUDGES
     content.progress.declared = True
     resubmitted = draft.status == "returned"
     desk.move(draft, "submitted", comment="resubmitted" if resubmitted else None)
@@ -181,8 +189,8 @@ def recap(draft: Draft, ed) -> tuple[Msg, ...]:
         "name": f.name or "—", "category": Label.of(category) if category else "—",
         "size": fig.size if fig else 1, "per_capita": fig.per_capita_monthly.quantize(CENT) if fig else Decimal(0),
         "id": ff.shown("id_number", f.id_number, ed)})]
-    if draft.content.for_staff_to_judge:
-        lines.append(Msg("form.recap_not_eligible"))
+    if mark := form_facts.judge_mark(draft.content):
+        lines.append(mark)
     if draft.on_behalf:
         lines.append(Msg("form.recap_on_behalf"))
     return tuple(lines)

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from locales import LANGUAGES, normalise_language
 
 from dialogs import checklist, menu, outcome, screening
-from dialogs import consent, form, form_members, form_review, form_status
+from dialogs import consent, form, form_facts, form_members, form_review, form_status
 from dialogs import deadlines, reminders_flow
 from dialogs import staff_admin, staff_cleanup, staff_decision, staff_file, staff_inbox, staff_notice
 from dialogs import staff_reports, staff_visit
@@ -46,7 +46,7 @@ from dialogs.types import Button, Choice, Command, Input, Msg, Pick, Reply, pick
 # The table of flows: adding a flow is one module and one line here.
 FLOWS: dict[str, Flow] = {f.name: f for f in (menu.FLOW, screening.FLOW, outcome.FLOW, checklist.FLOW)}
 FLOWS.update({f.name: f for f in (consent.FLOW, form.FLOW, form_members.FLOW, form_review.FLOW,
-                                 form_status.FLOW)})  # the registration form
+                                 form_status.FLOW, form_facts.FLOW)})  # the registration form
 FLOWS[deadlines.FLOW.name] = deadlines.FLOW
 FLOWS[reminders_flow.FLOW.name] = reminders_flow.FLOW
 FLOWS.update({f.FLOW.name: f.FLOW for f in (staff_admin, staff_inbox, staff_visit, staff_decision, staff_notice,

@@ -25,6 +25,7 @@ from rules.workdays import working_days_between
 from dialogs import form_fields as ff
 from dialogs.drafts import Draft, desk_of
 from dialogs.drafts_io import stored_to_draft
+from dialogs.form_facts import judge_mark
 from dialogs.flow import Replies, Turn
 from dialogs.form_status import STATUS
 from dialogs.reminder_plan import inline
@@ -134,8 +135,8 @@ def case_view(turn: Turn, draft: Draft) -> list[Reply]:
     if draft.submitted_at:
         head.append(Msg("staff.case_submitted", {"date": Day(draft.submitted_at.date()),
                                                  "days": waiting_days(turn, draft)}))
-    if draft.content.for_staff_to_judge:
-        head.append(Msg("form.recap_not_eligible"))
+    if mark := judge_mark(draft.content):  # not eligible, or undecided: for staff to judge
+        head.append(mark)
     if draft.on_behalf:
         head.append(Msg("form.recap_on_behalf"))
     if draft.content.comment:

@@ -87,8 +87,20 @@ class FormFiller:
         else:
             await self.p.say(str(value))
 
+    async def answer_facts(self) -> None:
+        """Answers the screening questions the form asks when its re-run of the screening
+        cannot decide (``asks`` is ``fact:<fact>``), from the screening's profile."""
+        from harness import WORKER
+
+        while (asks := self.p.asks) and asks.startswith("fact:"):
+            self.asked.append(asks)
+            assert len(self.asked) < 200, self.p.story()
+            await self.p.answer(WORKER[asks[5:]])
+
     async def fill_fields(self, stop: str | None = None) -> None:
-        """Answers field questions until none is open (a menu, the figures, the review) or ``stop``."""
+        """Answers field questions (and the screening questions a re-run asks) until none is
+        open (a menu, the figures, the review) or ``stop``."""
+        await self.answer_facts()
         while (path := self.path) is not None and path != stop:
             self.asked.append(path)
             assert len(self.asked) < 200, self.p.story()
@@ -96,6 +108,7 @@ class FormFiller:
             assert self.path != path or self.p.question.seq != self.p.replies[-1].seq or True
             if self.path == path and self.asked[-3:] == [path] * 3:
                 raise AssertionError(f"{path} keeps being asked:\n{self.p.story()}")
+            await self.answer_facts()
 
     async def add_members(self) -> None:
         """At the members menu: adds every member of the profile."""
