@@ -10,8 +10,10 @@ Every unit of work runs in `async with db.transaction() as tx:` — an asyncio.L
 serialises transactions in this process and BEGIN IMMEDIATE takes SQLite's write
 lock, so other processes wait (busy_timeout) instead of interleaving. A hot path runs
 its whole transaction as one step on the database's thread instead
-(`await db.run(step)`, `step(tx)` awaiting only tx's repositories): one hand-over
-between threads per transaction instead of three per statement.
+(`await db.run(step)`, `step(tx)` awaiting only tx's repositories), committed together
+with the steps queued at the same moment (group commit, storage/group_commit.py): one
+hand-over between threads and one COMMIT (one fsync) per batch, each step in its own
+savepoint, each caller answered after the COMMIT.
 
 This is the one SQLite module: PRAGMAs, WAL, BEGIN IMMEDIATE, the file's mode and
 :class:`SqliteConn`, the adapter that gives the repositories the portable
@@ -32,6 +34,7 @@ import aiosqlite
 
 from storage.crypto import DataCipher
 from storage.errors import StorageError
+from storage.group_commit import BATCH, InlineConn, Outcome, run_batch
 from storage.migrations import migrate, refuse_newer, user_version
 from storage.repos import AuditRepo, InboxRepo, OutboxRepo, SessionRepo, UpdateRepo, UserRepo
 from storage.repos.drafts import ConsentRepo, DraftRepo
@@ -76,51 +79,6 @@ class SqliteConn:
         async with self._conn.execute(sql, params) as cursor:
             rows = await cursor.fetchall()
         return [tuple(row) for row in rows]
-
-
-class InlineConn:
-    """The portable Conn over the raw sqlite3 connection, for steps run on the database's
-    own thread by :meth:`Database.run`: its coroutines finish without ever suspending."""
-
-    __slots__ = ("_conn",)
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run a write; the number of rows it changed."""
-        cursor = self._conn.execute(sql, params)
-        try:
-            return cursor.rowcount
-        finally:
-            cursor.close()
-
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        """The first row, or None."""
-        cursor = self._conn.execute(sql, params)
-        try:
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-        return tuple(row) if row is not None else None
-
-    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """All rows."""
-        cursor = self._conn.execute(sql, params)
-        try:
-            return [tuple(row) for row in cursor.fetchall()]
-        finally:
-            cursor.close()
-
-
-def _finish(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Runs a coroutine that never suspends (its awaits are InlineConn's) to its result."""
-    try:
-        coroutine.send(None)
-    except StopIteration as done:
-        return done.value
-    coroutine.close()
-    raise StorageError("a step run by Database.run awaited something other than the database")
 
 
 class Pruned(NamedTuple):
@@ -168,6 +126,8 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task | None = None
         self._closed = False
+        self._queued: list[tuple[Callable[[Tx], Coroutine[Any, Any, Any]], asyncio.Future]] = []
+        self._committer: asyncio.Task | None = None
         self.schema_version = 0
 
     @classmethod
@@ -248,42 +208,63 @@ class Database:
             await self._commit()
 
     async def run(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> T:
-        """``await step(tx)`` as one write transaction run whole on the database's thread:
-        one hand-over between threads instead of three per statement. ``step`` may await
-        only the repositories of ``tx`` (anything else is refused); COMMIT when it returns,
-        ROLLBACK when it raises. ``tx.conn`` is the raw sqlite3 connection here."""
-        async with self._writer():
-            try:
-                return await self._conn._execute(self._run_here, step)  # aiosqlite's worker thread
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise StorageError("database is busy: another process held the write lock longer "
-                                       f"than busy_timeout ({self._busy_timeout:g} s)") from exc
-                raise StorageError(f"database error: {exc}") from exc
-            except sqlite3.Error as exc:
-                raise StorageError(f"database error: {exc}") from exc
+        """``await step(tx)`` as a write transaction run whole on the database's thread,
+        committed together with the other steps waiting at the same moment (group commit,
+        storage/group_commit.py): one hand-over between threads and one COMMIT per batch.
+        ``step`` may await only the repositories of ``tx`` (anything else is refused); its
+        result comes back after the COMMIT; if it raises, only its own changes are undone.
+        ``tx.conn`` is the raw sqlite3 connection here."""
+        task = asyncio.current_task()
+        if task is not None and self._owner is task:
+            raise StorageError("nested transaction: this task already holds one")
+        if self._closed:
+            raise StorageError("database is closed")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queued.append((step, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_queued(), name="database-group-commit")
+        return await future
 
-    def _run_here(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> T:
-        """On the database's thread: BEGIN IMMEDIATE, the step, COMMIT (ROLLBACK if it raises)."""
+    async def _commit_queued(self) -> None:
+        """The group committer: runs what is queued, batch after batch, until none is left."""
+        while self._queued:
+            try:
+                async with self._writer():
+                    batch = [(step, future) for step, future in self._queued[:BATCH] if not future.done()]
+                    del self._queued[:BATCH]
+                    if not batch:
+                        continue
+                    try:
+                        outcomes = await self._conn._execute(self._run_here, [step for step, _ in batch])
+                    except BaseException as exc:  # nothing of the batch was applied
+                        outcomes = [Outcome(error=exc)] * len(batch)
+            except StorageError as exc:  # closed
+                batch, outcomes = self._queued[:], [Outcome(error=exc)] * len(self._queued)
+                self._queued.clear()
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if outcome.error is None:
+                    future.set_result(outcome.value)
+                else:
+                    future.set_exception(self._as_storage_error(outcome.error))
+
+    def _as_storage_error(self, exc: BaseException) -> BaseException:
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+            error = StorageError("database is busy: another process held the write lock longer "
+                                 f"than busy_timeout ({self._busy_timeout:g} s)")
+        elif isinstance(exc, sqlite3.Error):
+            error = StorageError(f"database error: {exc}")
+        else:
+            return exc
+        error.__cause__ = exc
+        return error
+
+    def _run_here(self, steps: list[Callable[[Tx], Coroutine[Any, Any, Any]]]) -> list[Outcome]:
+        """On the database's thread: the steps in one transaction (storage/group_commit.py)."""
         raw = self._conn._conn
-        raw.execute("BEGIN IMMEDIATE")
-        try:
-            result = _finish(step(Tx(raw, self._cipher, self.clock, InlineConn(raw))))
-        except BaseException:
-            try:
-                raw.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            raise
-        try:
-            raw.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                raw.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            raise
-        return result
+        sql = InlineConn(raw)
+        return run_batch(raw, [lambda step=step: step(Tx(raw, self._cipher, self.clock, sql)) for step in steps])
 
     async def _begin(self) -> None:
         try:
