@@ -1,5 +1,7 @@
 """`python -m bot` runs the Telegram bot; `python -m bot console` the terminal
-assistant; `python -m bot web` the mobile web chat."""
+assistant; `python -m bot web` the mobile web chat; `python -m bot retention` one
+retention run and exits (the bot and the web chat run it daily themselves; a
+deployment with the terminal only runs this from cron)."""
 from __future__ import annotations
 
 import asyncio
@@ -25,6 +27,12 @@ async def _console() -> int:
         await assistant.db.close()
 
 
+async def _retention() -> int:
+    from bot.retention import retention_once
+
+    return await retention_once(load_settings(environment(os.environ), need_token=False))
+
+
 def main(argv: list[str]) -> int:
     """Starts the chosen channel; a bad setting is one line on stderr and exit 2."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -33,6 +41,8 @@ def main(argv: list[str]) -> int:
     try:
         if argv[:1] == ["console"]:
             return asyncio.run(_console())
+        if argv[:1] == ["retention"]:
+            return asyncio.run(_retention())
         if argv[:1] == ["web"]:
             from bot.web.main import run_web
 

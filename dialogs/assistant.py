@@ -36,6 +36,14 @@ from dialogs.types import Input, Msg, Reply, reply_from_json, reply_to_json
 log = logging.getLogger(__name__)
 
 
+class StepReplies(list[Rendered]):
+    """The rendered replies of one step, and whether the step erased its person
+    (``forgotten``: /forget confirmed, the account gone): a channel that keeps its own
+    record of the conversation (the web chat's store) clears it then."""
+
+    forgotten: bool = False
+
+
 class Assistant:
     """Runs the dialogs for every person over one database."""
 
@@ -62,19 +70,22 @@ class Assistant:
         return self.editions(state.edition)
 
     async def handle(self, user_key: str, inp: Input, *, update_id: int | None = None,
-                     language_hint: str | None = None) -> list[Rendered]:
+                     language_hint: str | None = None) -> StepReplies:
         """Applies ``inp`` for ``user_key`` and returns the rendered replies (for an update
-        applied before: those of its replies not yet sent)."""
+        applied before: those of its replies not yet sent), flagged when the step erased
+        the person (:class:`StepReplies`)."""
         lang = normalise_language(language_hint, self.default_language)
         seen = []  # the step's reminder repository: did it plan or withdraw any?
-        replies, outgoing, lang = await self.db.run(
+        replies, outgoing, lang, forgotten = await self.db.run(
             lambda tx: seen.append(tx.reminders) or self._step(tx, user_key, inp, update_id, lang))
         if seen and seen[0].changed and self.on_reminders is not None:
             self.on_reminders()
         if outgoing and self.on_outgoing is not None:
             self.on_outgoing()
-        return await render_replies(self.db, replies, lang, self.edition,  # documents: after the step
-                                    progress=self._progress(user_key, lang))
+        done = StepReplies(await render_replies(self.db, replies, lang, self.edition,  # documents: after
+                                                progress=self._progress(user_key, lang)))
+        done.forgotten = forgotten
+        return done
 
     def _progress(self, user_key: str, lang: str) -> Callable[[int], Awaitable[None]] | None:
         """How a long document (the records export) shows its count: one message, edited."""
@@ -90,9 +101,9 @@ class Assistant:
         return progress
 
     async def _step(self, tx: Tx, user_key: str, inp: Input, update_id: int | None,
-                    lang: str) -> tuple[list[Reply], list, str]:
+                    lang: str) -> tuple[list[Reply], list, str, bool]:
         """The step as one transaction on the database's thread (``Database.run``):
-        (replies, messages to others, the language to render in)."""
+        (replies, messages to others, the language to render in, the person erased)."""
         user = await tx.users.get_or_create(user_key, language=lang)
         if update_id is not None and not await tx.updates.mark_processed(update_id, user_key):
             log.info("update %s redelivered; resending its unsent replies", update_id)
@@ -101,9 +112,9 @@ class Assistant:
                 session = await tx.sessions.load(user_key)
                 state = SessionState.model_validate(session.state) if session else None
                 if state is None or state.last_update_id != update_id:
-                    return [], [], user.language
+                    return [], [], user.language, False
                 stored = state.outbox
-            return [reply_from_json(r) for r in stored], [], user.language
+            return [reply_from_json(r) for r in stored], [], user.language, False
         session = await tx.sessions.load(user_key)
         state = SessionState.model_validate(session.state) if session else SessionState(lang=user.language)
         state.edition = state.edition or self.edition.edition
@@ -125,12 +136,17 @@ class Assistant:
             await tx.users.set_language(user_key, state.lang)
         for message in outgoing:
             await tx.outbox.add(message.to, reply_to_json(message.reply))
-        await after_step(tx, user_key, state.flows)  # /forget: the erasure, once the session is written
-        return replies, outgoing, state.lang
+        erased = await after_step(tx, user_key, state.flows)  # /forget: the erasure, once the session is written
+        return replies, outgoing, state.lang, erased is not None
 
     async def reply_sent(self, user_key: str, update_id: int) -> None:
         """One more reply of ``update_id`` is sent (in order): a redelivery sends the rest."""
         await self.db.run(lambda tx: tx.inbox.reply_sent(user_key, update_id))
+
+    async def known(self, user_key: str) -> bool:
+        """Whether the person has an account (not yet, or no longer: forgotten)."""
+        async with self.db.transaction() as tx:
+            return await tx.users.get(user_key) is not None
 
     async def language_of(self, user_key: str) -> str:
         """The person's current language."""

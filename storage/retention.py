@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from storage.repos.base import fetch_all, run
+from storage.repos.base import fetch_all, placeholders, run
 from storage.times import from_db, to_db
 
 UNFINISHED = ("draft", "returned", "withdrawn")
@@ -98,3 +98,15 @@ async def purge(tx: Any, now: datetime, policy: RetentionPolicy) -> Purged:
     for ref in refs:
         await tx.privacy.erase_draft(ref)
     return Purged(len(keys), len(refs))
+
+
+async def with_sessions(tx: Any, keys: list[str], *, batch: int = 500) -> set[str]:
+    """Those of ``keys`` whose conversation is still kept (a session row: every step
+    writes one; purged or forgotten people have none). Nothing is decrypted."""
+    kept: set[str] = set()
+    for i in range(0, len(keys), batch):
+        part = keys[i:i + batch]
+        rows = await fetch_all(tx.sql, f"SELECT user_key FROM dialog_sessions WHERE user_key IN "
+                               f"({placeholders(len(part))})", part)
+        kept.update(row[0] for row in rows)
+    return kept

@@ -102,10 +102,13 @@ def build_app(channel: WebChannel) -> ASGIApp:
                 channel.notices[s.sid_hash] = translator(await chat.language(s.person))("web.slow_down")
                 status = 429
             else:
-                hint = language_hint(request.headers.get("accept-language"))
+                hint, before = language_hint(request.headers.get("accept-language")), s.person
                 notice = await action(s, form, hint)
                 if notice:
                     channel.notices[s.sid_hash] = notice
+                s = await store.session(request.cookies.get(COOKIE)) or s  # a new person after /forget
+                if s.person != before and not (await store.chat(s.person)).history:
+                    await chat.step(s.person, Command("start"), hint=hint)  # greeted, as on a first visit
             if request.headers.get("x-requested-with") == "fetch":
                 return await page(s, status)
             return RedirectResponse("/", 303)

@@ -2,6 +2,9 @@
 exactly once, and the page's record of it (recent messages, the open question).
 
 No dialog logic: the assistant decides everything; this keeps what the page shows.
+A step that erased the person (/forget confirmed: the step's ``forgotten`` flag,
+:class:`dialogs.assistant.StepReplies`) erases the page's record too
+(:meth:`WebStore.forget`); its replies become the notice the browser shows next.
 """
 from __future__ import annotations
 
@@ -68,6 +71,8 @@ class WebChat:
         pressed button's label) and the replies. Returns a notice for the page, if any
         (a press of a passed question, an apology after an error)."""
         async with self.lock(person):
+            if not await self.store.has_session(person):  # forgotten while this form was on its way
+                return None
             step_id, update_id, done = await self.store.step(person, cid)
             if done:  # a double tap or a resubmitted form: already applied and shown
                 return None
@@ -80,6 +85,9 @@ class WebChat:
             except Exception as exc:  # rolled back: the conversation stays where it was
                 log.error("web step failed: %s", safe_trace(exc))
                 return translator(await self.language(person))("bot.apology")
+            if replies.forgotten:  # StepReplies: nothing of them is kept here either
+                await self.store.forget(person)
+                return "\n\n".join(r.text for r in replies) or None
             notice = None
             if replies and replies[0].stale:
                 notice, replies = replies[0].text, replies[1:]
@@ -107,6 +115,8 @@ class WebChat:
         except Exception as exc:  # a payload that never becomes showable
             raise Rejected(type(exc).__name__) from exc
         async with self.lock(person):
+            if not await self.assistant.known(recipient):  # forgotten since: not recorded again
+                return
             chat = await self.store.chat(person)
             chat.history.append({"who": "bot", "text": text})
             del chat.history[:-HISTORY]

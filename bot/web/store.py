@@ -14,14 +14,19 @@ What it keeps, and how:
   Telegram's update ids, which share the bot's processed-updates table), so a
   double tap or a resubmitted form is applied once.
 
-Nothing here is dialog state: the answers live in the bot's database.
+Nothing here is dialog state: the answers live in the bot's database. When the person
+is erased there (/forget: :meth:`WebStore.forget`) or their idle conversation purged
+(:mod:`bot.web.retention`: :meth:`WebStore.drop`), their rows here go too; deleted rows
+are zeroed in the file (``secure_delete``).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,20 +107,22 @@ class Chat:
 class WebStore:
     """Sessions, shown conversations, steps and continue codes; open with :meth:`open`."""
 
-    def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher):
+    def __init__(self, conn: aiosqlite.Connection, cipher: DataCipher, now: Callable[[], float] = time.time):
         self._conn = conn
         self._cipher = cipher
+        self._now = now  # epoch seconds (the channel passes the database's clock)
 
     @classmethod
-    async def open(cls, path: Path, cipher: DataCipher) -> WebStore:
+    async def open(cls, path: Path, cipher: DataCipher, *, now: Callable[[], float] = time.time) -> WebStore:
         """Opens (creating it owner-only) the store file."""
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=10)
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA synchronous=NORMAL")  # the answers themselves are in the bot's database
+        await conn.execute("PRAGMA secure_delete = ON")  # a forgotten person's rows do not linger in free pages
         await conn.executescript(SCHEMA)
-        return cls(conn, cipher)
+        return cls(conn, cipher, now)
 
     async def close(self) -> None:
         await self._conn.close()
@@ -137,13 +144,68 @@ class WebStore:
         sid, person = secrets.token_urlsafe(32), secrets.token_hex(16)
         s = WebSession(_hash(sid), person, secrets.token_urlsafe(24))
         await self._conn.execute("INSERT INTO web_sessions VALUES (?, ?, ?, ?)",
-                                 (s.sid_hash, s.person, s.csrf, time.time()))
+                                 (s.sid_hash, s.person, s.csrf, self._now()))
         return sid, s
 
     async def attach(self, s: WebSession, person: str) -> None:
         """Points the session at another person (resumed with a continue code)."""
         await self._conn.execute("UPDATE web_sessions SET person = ? WHERE sid_hash = ?", (person, s.sid_hash))
         s.person = person
+
+    async def has_session(self, person: str) -> bool:
+        """Whether some browser still talks as ``person`` (not after /forget)."""
+        return await self._one("SELECT 1 FROM web_sessions WHERE person = ? LIMIT 1", (person,)) is not None
+
+    # ---- erasing ----
+    async def forget(self, person: str) -> int:
+        """Erases ``person`` here after /forget: their conversation, documents, steps and
+        continue code; each browser that talked as them goes on as a new person of its
+        own (its cookie still works, nothing links it to the forgotten one). Rows removed."""
+        async with self._transaction():
+            async with self._conn.execute("SELECT sid_hash FROM web_sessions WHERE person = ?", (person,)) as cur:
+                browsers = [row[0] for row in await cur.fetchall()]
+            for sid_hash in browsers:
+                await self._conn.execute("UPDATE web_sessions SET person = ? WHERE sid_hash = ?",
+                                         (secrets.token_hex(16), sid_hash))
+            removed = await self._delete(person, ("web_files", "web_steps", "web_people"))
+        await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page of theirs left in the WAL
+        return removed
+
+    async def drop(self, people: list[str]) -> int:
+        """Removes everything kept here about ``people`` (their conversation was purged),
+        their browser sessions too (a browser coming back starts afresh). Rows removed."""
+        removed = 0
+        for person in people:
+            async with self._transaction():
+                removed += await self._delete(person, ("web_files", "web_steps", "web_people", "web_sessions"))
+        return removed
+
+    async def _delete(self, person: str, tables: tuple[str, ...]) -> int:
+        removed = 0
+        for table in tables:
+            cursor = await self._conn.execute(f"DELETE FROM {table} WHERE person = ?", (person,))
+            removed += max(cursor.rowcount, 0)
+        return removed
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self):
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await self._conn.execute("ROLLBACK")
+            raise
+        await self._conn.execute("COMMIT")
+
+    async def people(self, *, settled_before: float) -> list[str]:
+        """Everyone with a row here, but those whose browser session was made after
+        ``settled_before`` (epoch seconds: their first step may still be running)."""
+        async with self._conn.execute(
+                "SELECT person FROM (SELECT person FROM web_people UNION SELECT person FROM web_files "
+                "UNION SELECT person FROM web_steps UNION SELECT person FROM web_sessions) "
+                "WHERE person NOT IN (SELECT person FROM web_sessions WHERE created_at >= ?) ORDER BY person",
+                (settled_before,)) as cur:
+            return [row[0] for row in await cur.fetchall()]
 
     # ---- the conversation shown ----
     async def chat(self, person: str) -> Chat:
@@ -194,7 +256,7 @@ class WebStore:
                 await self._conn.execute(
                     "INSERT INTO web_people (person, code_hash, code_at) VALUES (?, ?, ?) ON CONFLICT (person) "
                     "DO UPDATE SET code_hash = excluded.code_hash, code_at = excluded.code_at",
-                    (person, _hash(code), time.time()))
+                    (person, _hash(code), self._now()))
                 return code
             except aiosqlite.IntegrityError:  # the same code as someone else's: draw again
                 continue
@@ -205,6 +267,6 @@ class WebStore:
         if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
             return None
         row = await self._one("SELECT person, code_at FROM web_people WHERE code_hash = ?", (_hash(code),))
-        if not row or time.time() - row[1] > CODE_LIFETIME:
+        if not row or self._now() - row[1] > CODE_LIFETIME:
             return None
         return row[0]
