@@ -1,7 +1,9 @@
 """The registration form through the real ``python -m bot`` process over HTTP against
 the fake Bot API server: a worker screens, /apply, agrees, fills the whole form by
 messages and button presses (a household of four, one member edited, one removed),
-reviews, declares and submits. The reviewer gets the masked summary; every message
+reviews (a higher income changed there: the re-run asks the workplace with the check's
+own question and says not eligible, with why), declares and submits all the same. The
+reviewer gets the masked summary, marked not eligible for staff to judge; every message
 that held an ID or bank number was deleted (and the bot said so); /mydraft sends the
 DOCX and the PDF; neither the log nor any bot message holds a full number. Killed
 (SIGKILL) in the middle of the members, the restarted bot continues at the same field."""
@@ -17,7 +19,7 @@ from storage import Database, DataCipher
 
 from .bot_runner import DATA_KEY, BotProcess
 from .fake_telegram import FakeUser, Message
-from .form_user import APPLICANT_ID, CARD, MEMBERS, NUMBERS, FormUser, field_asked, labels, say
+from .form_user import APPLICANT_ID, CARD, ED, MEMBERS, NUMBERS, FormUser, field_asked, labels, say
 from .profiles import WORKER
 from .screening_user import ScriptedUser, body, settle
 
@@ -82,11 +84,26 @@ async def test_a_household_of_four_over_telegram(fake_telegram, tmp_path):
         # the attachments question said which materials of the category were still missing
         head = say("form.attachments_missing", category="\0").split("\0")[0]
         assert any(body(m).find(head) > 0 for m in user.messages if m.text), "no missing materials shown"
+        # at the review, a higher income: the re-run asks the check's own question for the workplace, then
+        # says not eligible with its reasons; the form is submitted all the same, marked for staff to judge
+        change = say("btn.change_field", field=ff.label("own_monthly_income"))
+        while change not in labels(msg):
+            msg = await form.press(msg, say("btn.review_next"))
+        await form.press(msg, change)
+        msg = await form.type("8000")
+        notes = len(form.notes)
+        msg = await form.press(msg, say("btn.figures_ok"))
+        assert say("ask.workplace") in msg.text, msg.text
+        msg = await form.press(msg, ED.localities.items[WORKER["workplace"]].name.zh_CN)
+        while say("ask.disaster") in msg.text:  # a fact the screening had not needed
+            msg = await form.press(msg, say("ans.no"))
+        told = "\n".join(n.text for n in form.notes[notes:])
+        assert say("form.verdict.not_eligible") in told and say("form.may_still_submit") in told, told
         # the review, section by section, then the declaration and the submission
         while say("btn.review_next") in labels(msg):
             msg = await form.press(msg, say("btn.review_next"))
         msg = await form.press(msg, say("btn.review_submit"))
-        assert say("form.declaration") in msg.text, msg.text
+        assert say("form.declaration") in msg.text and say("form.submit_for_staff") in msg.text, msg.text
         await user.press(msg, say("btn.declare_submit"))
         submitted = await user.next_message()
         head, tail = say("form.submitted", ref="\0").split("\0")
@@ -98,6 +115,7 @@ async def test_a_household_of_four_over_telegram(fake_telegram, tmp_path):
         # the reviewer's masked summary
         note = "\n".join(m.text for m in reviewer.messages)
         assert ref in note and MASKED_ID in note and APPLICANT_ID not in note, note
+        assert say("form.recap_not_eligible") in note, note
         # every message with an ID or bank number deleted, and the bot said so
         numbers = [m for m in user.sent if (m.text or "").replace(" ", "") in NUMBERS]
         assert len(numbers) == len(NUMBERS) and all(m.deleted for m in numbers)
