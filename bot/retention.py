@@ -115,7 +115,7 @@ async def retention_once(settings: Settings, *, announce: Callable[..., object] 
     db = await Database.open(settings.database, cipher)
     try:
         done = await run_retention(db, RetentionPolicy(days=settings.retention_days))
-        web = await tidy_web_store_file(settings.database, db, cipher)
+        web = await tidy_web_store_file(settings.database, db, cipher, keep_days=settings.retention_days)
     finally:
         await db.close()
     announce(f"retention: {done.warned} reminder(s) queued, {done.purged.sessions} session(s) and "

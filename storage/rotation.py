@@ -61,6 +61,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 WEB_COLUMNS: tuple[Column, ...] = (
     Column("web_people", "chat", ("person",), lambda p: b"web:chat:" + p.encode()),
+    Column("web_files", "data", ("person",), lambda p: b"web:file:" + p.encode()),
 )
 
 

@@ -57,9 +57,12 @@ class WebChannel:
             raise
         channel = cls(settings, assistant, store, limits)
         channel.sender.start()
+
+        async def tidy(_run: object) -> int:  # the web store's share, after each run
+            return await tidy_web_store(store, assistant.db, keep_days=settings.retention_days)
+
         channel.retention = start_retention(assistant.db, settings.retention_days, channel.sender.wake,
-                                            after=lambda _: tidy_web_store(store, assistant.db),
-                                            every=retention_every)
+                                            after=tidy, every=retention_every)
         return channel
 
     async def close(self) -> None:

@@ -7,7 +7,9 @@ Every step writes the person's dialog session, so a web person without one was p
 for idleness (by this process or by another one on the same database, the Telegram bot
 or ``python -m bot retention``) or forgotten (/forget, should the page's own erasure
 have been cut short by a crash). A browser session made within :data:`GRACE` is spared:
-its first step may still be running. Nothing is decrypted; logs carry counts only.
+its first step may still be running. Documents offered for download go once older
+than the retention period (a copy of a draft purged meanwhile must not outlive it).
+Nothing is decrypted; logs carry counts only.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from bot.web.store import WebStore
 
 log = logging.getLogger(__name__)
 GRACE = 3600.0  # seconds a new browser session is left alone
+DAY = 24 * 3600.0
 STORE_FILE = "web-chat.sqlite3"  # next to the bot's database
 
 
@@ -29,9 +32,14 @@ def store_path(database: Path) -> Path:
     return database.parent / STORE_FILE
 
 
-async def tidy_web_store(store: WebStore, db: Database, *, grace: float = GRACE) -> int:
-    """Drops the web rows of people without a kept conversation; how many people."""
-    people = await store.people(settled_before=db.clock().timestamp() - grace)
+async def tidy_web_store(store: WebStore, db: Database, *, keep_days: int, grace: float = GRACE) -> int:
+    """Drops the web rows of people without a kept conversation, and the documents made
+    more than ``keep_days`` ago (the retention period); how many people."""
+    now = db.clock().timestamp()
+    expired = await store.expire_files(now - keep_days * DAY)
+    if expired:
+        log.warning("retention: %d web chat document(s) older than the period removed", expired)
+    people = await store.people(settled_before=now - grace)
     if not people:
         return 0
     keys = {user_key("web", person): person for person in people}
@@ -44,13 +52,13 @@ async def tidy_web_store(store: WebStore, db: Database, *, grace: float = GRACE)
     return len(gone)
 
 
-async def tidy_web_store_file(database: Path, db: Database, cipher: DataCipher) -> int | None:
+async def tidy_web_store_file(database: Path, db: Database, cipher: DataCipher, *, keep_days: int) -> int | None:
     """:func:`tidy_web_store` on the store next to ``database``, if there is one (None: none)."""
     path = store_path(database)
     if not path.is_file():
         return None
     store = await WebStore.open(path, cipher, now=lambda: db.clock().timestamp())
     try:
-        return await tidy_web_store(store, db)
+        return await tidy_web_store(store, db, keep_days=keep_days)
     finally:
         await store.close()

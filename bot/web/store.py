@@ -9,6 +9,8 @@ What it keeps, and how:
   on the page (the last messages and the open question's buttons), encrypted with
   the bot's data key like the dialog sessions (it quotes answers and ID numbers),
   and the hash of their current continue code;
+* ``web_files``: documents the dialogs produced for a person (their form, /mydata),
+  encrypted and bound to them, downloadable from the chat;
 * ``web_steps``: each form a person sent, by its client message id, numbered; the
   number is the step's ``update_id`` (offset by :data:`WEB_UPDATE_BASE`, far above
   Telegram's update ids, which share the bot's processed-updates table), so a
@@ -16,8 +18,9 @@ What it keeps, and how:
 
 Nothing here is dialog state: the answers live in the bot's database. When the person
 is erased there (/forget: :meth:`WebStore.forget`) or their idle conversation purged
-(:mod:`bot.web.retention`: :meth:`WebStore.drop`), their rows here go too; deleted rows
-are zeroed in the file (``secure_delete``).
+(:mod:`bot.web.retention`: :meth:`WebStore.drop`), their rows here go too, and a
+document offered for download is kept no longer than the retention period
+(:meth:`WebStore.expire_files`); deleted rows are zeroed in the file (``secure_delete``).
 """
 from __future__ import annotations
 
@@ -55,10 +58,11 @@ CREATE TABLE IF NOT EXISTS web_people (
 );
 -- documents the dialogs produced for a person (their form, their data), encrypted
 CREATE TABLE IF NOT EXISTS web_files (
-    id     INTEGER PRIMARY KEY AUTOINCREMENT,
-    person TEXT NOT NULL,
-    name   TEXT NOT NULL,
-    data   BLOB NOT NULL
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    person     TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    data       BLOB NOT NULL,
+    created_at REAL
 );
 CREATE TABLE IF NOT EXISTS web_steps (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -122,6 +126,10 @@ class WebStore:
         await conn.execute("PRAGMA synchronous=NORMAL")  # the answers themselves are in the bot's database
         await conn.execute("PRAGMA secure_delete = ON")  # a forgotten person's rows do not linger in free pages
         await conn.executescript(SCHEMA)
+        async with conn.execute("SELECT name FROM pragma_table_info('web_files')") as cur:
+            if "created_at" not in {row[0] for row in await cur.fetchall()}:  # a store made before files aged
+                await conn.execute("ALTER TABLE web_files ADD COLUMN created_at REAL")
+                await conn.execute("UPDATE web_files SET created_at = ?", (now(),))
         return cls(conn, cipher, now)
 
     async def close(self) -> None:
@@ -180,6 +188,12 @@ class WebStore:
                 removed += await self._delete(person, ("web_files", "web_steps", "web_people", "web_sessions"))
         return removed
 
+    async def expire_files(self, made_before: float) -> int:
+        """Removes the documents made before ``made_before`` (epoch seconds): a copy
+        outlives neither the retention period nor the draft it was made from. How many."""
+        cursor = await self._conn.execute("DELETE FROM web_files WHERE created_at < ?", (made_before,))
+        return max(cursor.rowcount, 0)
+
     async def _delete(self, person: str, tables: tuple[str, ...]) -> int:
         removed = 0
         for table in tables:
@@ -224,8 +238,8 @@ class WebStore:
     async def save_file(self, person: str, name: str, data: bytes) -> int:
         """Keeps a document for ``person`` (encrypted, bound to them); its id."""
         token = self._cipher.encrypt(data, aad=b"web:file:" + person.encode())
-        cursor = await self._conn.execute("INSERT INTO web_files (person, name, data) VALUES (?, ?, ?)",
-                                          (person, name, token))
+        cursor = await self._conn.execute("INSERT INTO web_files (person, name, data, created_at) "
+                                          "VALUES (?, ?, ?, ?)", (person, name, token, self._now()))
         return int(cursor.lastrowid)
 
     async def file(self, person: str, file_id: int) -> tuple[str, bytes] | None:

@@ -19,11 +19,15 @@ import pytest
 from bot.settings import load_settings
 from bot.web.app import COOKIE, build_app
 from bot.web.channel import STORE_FILE, WebChannel
+from bot.web.retention import tidy_web_store
+from bot.web.store import WebStore
 from e2e.profiles import WORKER
 from rules.idcard import check_digit
+from storage import DataCipher
 from storage.repos.privacy import mask_key
+from storage.rotation import rotate_database
 
-from .conftest import RELAXED, TODAY, client_of, web_env
+from .conftest import DATA_KEY, RELAXED, TODAY, client_of, web_env
 from .webuser import WebUser, read_page, t
 
 PLANTED_ID = "360102197506017" + "12"  # completed with its check digit below
@@ -149,3 +153,61 @@ def test_python_m_bot_retention_runs_once_for_a_terminal_only_deployment(tmp_pat
     assert web_rows_of(tmp_path, person) == {}
     left = rows_with(every_row(tmp_path / "bot.sqlite3"), f"web:{person}")
     assert set(left) <= {"users", "audit_log"}, left  # the account (its language) stays, as for Telegram
+
+
+async def test_a_document_is_kept_no_longer_than_the_retention_period(settings, tmp_path):
+    moment = [dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=100)]
+    channel = await WebChannel.open(settings, today=lambda: TODAY, clock=lambda: moment[0], limits=RELAXED)
+    try:
+        async with client_of(build_app(channel)) as browser:
+            user = WebUser(browser)
+            await user.open("/?start=screen")
+            await user.say("/mydata")                          # made 100 days ago
+            links = re.findall(r'href="/file/(\d+)"', (await browser.get("/")).text)
+            moment[0] = dt.datetime.now(dt.timezone.utc)
+            await user.say("/help")                            # still talking today: not idle
+            assert await tidy_web_store(channel.store, channel.assistant.db, keep_days=90) == 0
+            assert links and [(await browser.get(f"/file/{link}")).status_code for link in links] == [404] * len(links)
+            assert len((await WebUser(browser).open()).messages) > 3  # the conversation itself stays
+    finally:
+        await channel.close()
+
+
+async def test_the_files_of_a_web_store_made_before_they_aged_are_dated_at_opening(tmp_path):
+    path = tmp_path / STORE_FILE
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE web_files (id INTEGER PRIMARY KEY AUTOINCREMENT, person TEXT NOT NULL, "
+                     "name TEXT NOT NULL, data BLOB NOT NULL)")
+        conn.execute("INSERT INTO web_files (person, name, data) VALUES ('p', 'a.json', x'00')")
+        conn.commit()
+    store = await WebStore.open(path, DataCipher.from_settings(DATA_KEY, None), now=lambda: 1000.0)
+    try:
+        assert await store.expire_files(999.0) == 0 and await store.expire_files(1001.0) == 1
+    finally:
+        await store.close()
+
+
+async def test_a_rotated_key_still_opens_the_documents_of_the_web_chat(settings, tmp_path):
+    channel = await WebChannel.open(settings, today=lambda: TODAY, limits=RELAXED)
+    try:
+        async with client_of(build_app(channel)) as browser:
+            user = WebUser(browser)
+            await user.open("/?start=screen")
+            await user.say("/mydata")
+            link = re.findall(r'href="/file/(\d+)"', (await browser.get("/")).text)[0]
+            before = (await browser.get(f"/file/{link}")).content
+            cookie = browser.cookies[COOKIE]
+    finally:
+        await channel.close()
+    new_key = "another passphrase, long enough too"
+    changed = rotate_database(settings.database, DataCipher.from_settings(DATA_KEY, None),
+                              DataCipher.from_settings(new_key, None), web_store=tmp_path / STORE_FILE)
+    assert changed["web_files"] == 2
+    rotated = load_settings(web_env(tmp_path, BOT_DATA_KEY=new_key), need_token=False)
+    channel = await WebChannel.open(rotated, today=lambda: TODAY, limits=RELAXED)
+    try:
+        async with client_of(build_app(channel)) as browser:
+            r = await browser.get(f"/file/{link}", headers={"cookie": f"{COOKIE}={cookie}"})
+            assert r.status_code == 200 and r.content == before
+    finally:
+        await channel.close()
