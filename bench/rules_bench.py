@@ -83,11 +83,12 @@ def questions(raw: dict[str, Any], today: dt.date, ed: rules.Edition,
                       and n not in declined and not any(f in known for f in g.facts)), None)
         asked += 1
         if group:
-            facts = ed.question_groups[group].facts
-            if all(getattr(full, f) is ed.question_groups[group].all_are for f in facts):
-                known |= {f: getattr(full, f) for f in facts}
-            else:
+            g = ed.question_groups[group]
+            setting = g.setting(g.answer_of({f: getattr(full, f) for f in g.facts}))
+            if setting is None:  # "not all" / "some" / "several": one by one
                 declined.add(group)
+            else:  # a fact the profile leaves open is one the person did not pick
+                known |= {f: v if getattr(full, f) is None else getattr(full, f) for f, v in setting.items()}
             continue
         if getattr(full, fact) is None:
             return asked - 1, fact, decision
@@ -154,10 +155,14 @@ def main() -> None:
     stuck: list[tuple[str, int, str]] = []
     ungrouped = [q for raw, today in ((r, d) for _, r, d in profiles)
                  if (q := questions(raw, today, ed, grouped=False))[1] is None]
+    differ = []
     for (name, raw, today) in profiles:
         asked, lacked, decision = questions(raw, today, ed)
         if lacked is None:
             counts.append((asked, name, decision))
+            own = rules.evaluate(rules.facts_for(raw, edition=ed, today=today), ed)
+            if (own.eligible, own.primary) != (decision.eligible, decision.primary):
+                differ.append(name)
         else:
             stuck.append((name, asked, lacked))
     numbers = [n for n, _, _ in counts]
@@ -176,6 +181,8 @@ def main() -> None:
             if part:
                 print(f"  {label:<13} n={len(part):<4} median {statistics.median(part):g}   "
                       f"mean {statistics.mean(part):.1f}   max {max(part)}")
+        print(f"  decisions that differ from the profile's own: {len(differ)}"
+              + "".join(f"\n    {n}" for n in differ))
         above = sorted(((n, name) for n, name, _ in counts if n > AIM_MEDIAN), reverse=True)
         print(f"  profiles above {AIM_MEDIAN} questions: {len(above)}")
         for n, name in above:

@@ -4,8 +4,8 @@ the rules decide (then the result flow takes over).
 ```mermaid
 stateDiagram-v2
     [*] --> group: /screen · menu "check whether I qualify"
-    group --> ask: all true / none apply (every fact of the group set)
-    group --> ask: "not all" / "some do" (its facts one by one)
+    group --> ask: all true / none apply / the one that applies (every fact of the group set)
+    group --> ask: "not all" / "some do" / "several" (its facts one by one)
     ask --> group: the next facts form a group (screening_groups.py)
     ask --> consent: the first sensitive question (consent.py)
     consent --> ask: agree / refuse (without consent no ID number is taken)
@@ -90,8 +90,10 @@ def ask_next(turn: Turn) -> Replies:
     turn.open(FLOW.name)
     screen.asking, screen.failures, screen.idk = decision.missing[0], 0, False
     screen.group = group_for(screen, turn.ctx.edition)
-    if held := consent.screening_gate(turn, screen.asking):  # consent before the first sensitive question
-        return held
+    asked = turn.ctx.edition.question_groups[screen.group].facts if screen.group else [screen.asking]
+    for fact in asked:  # consent before the first sensitive question, a group's included
+        if held := consent.screening_gate(turn, fact):
+            return held
     if screen.group:
         return [group_question(screen.group, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
     return [question(screen.asking, turn.ctx.edition, turn.session.next_seq(), left=questions_left(decision))]
@@ -106,18 +108,20 @@ def on_group_answer(turn: Turn, inp: Pick | Text) -> Replies:
         value = inp.value if isinstance(inp, Pick) else typed_group_answer(inp.text, name, ed)
     except ParseError as exc:
         screen.failures += 1
-        kind = "bool"  # a yes/no answer to the group's question
+        kind = "choice" if group.which else "bool"  # "which one?" or a yes/no to the group
         return reask(turn, Msg(f"err.{kind}.{exc.code}", {"example": ""}))
-    screen.group = None
-    if value in ("all", "none"):
-        for fact in group.facts:
-            screen.answers = with_answer(screen.answers, fact, group.all_are, ed)
-        screen.order = [f for f in screen.order if f not in group.facts] + list(group.facts)
-        screen.batches.append(list(group.facts))
-    elif value in ("not_all", "some"):
-        screen.declined.append(name)
-    else:
+    try:
+        setting = group.setting(value)
+    except ValueError:
         return [STALE]
+    screen.group = None
+    if setting is None:  # "not all" / "some" / "several": one by one
+        screen.declined.append(name)
+        return ask_next(turn)
+    for fact, fact_value in setting.items():
+        screen.answers = with_answer(screen.answers, fact, fact_value, ed)
+    screen.order = [f for f in screen.order if f not in group.facts] + list(group.facts)
+    screen.batches.append(list(group.facts))
     return ask_next(turn)
 
 

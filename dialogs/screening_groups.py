@@ -24,27 +24,31 @@ def group_for(screen: Any, ed: Edition) -> str | None:
 
 
 def group_question(name: str, ed: Edition, seq: int, *, left: int | None) -> Reply:
-    """"Are all of these true?" / "Does any of these apply?" with the facts listed."""
+    """"Are all of these true?" / "Does any of these apply?" with the facts listed, or
+    "Which one of these applies?" with a button for each."""
     group = ed.question_groups[name]
     lines = [Msg(f"group.{name}.ask")]
     lines += [Msg("group.item", {"n": n, "fact": Msg(f"fact.{f}")}) for n, f in enumerate(group.facts, 1)]
     if left:
         lines.append(Msg("progress.left", {"n": left}))
-    answers = ("all", "not_all") if group.all_are else ("none", "some")
-    choices = [Choice(Pick("answer", a), Msg(f"group.{name}.{a}")) for a in answers]
+    choices = [Choice(Pick("answer", f), Msg(f"fact.{f}")) for f in group.answers if f in group.facts]
+    choices += [Choice(Pick("answer", a), Msg(f"group.{name}.{a}")) for a in group.answers if a not in group.facts]
     choices += [Choice(Pick("nav", v), Msg(m)) for v, m in NAV]
     return Reply(tuple(lines), tuple(choices), seq, "choice", f"group:{name}")
 
 
 def typed_group_answer(text: str, name: str, ed: Edition) -> str:
-    """A typed answer to a group: one of its spellings (都没有, all three...), else yes or
-    no: 是 to "are all of these true?" is "all"; 否 to "does any apply?" is "none"."""
+    """A typed answer to a group: one of its spellings (都没有, all three, 大病...), else
+    yes or no: 是 to "are all of these true?" is "all"; 否 to "does any apply?" or
+    "which applies?" is "none"; 是 to those asks the facts one by one."""
     value = match_spelling(text, edition_spellings("group." + name, ed))
     if value is not None:
         return value
+    group = ed.question_groups[name]
     yes = parse_yes_no(text)
-    all_are = ed.question_groups[name].all_are
-    return ("all" if yes else "not_all") if all_are else ("some" if yes else "none")
+    if group.all_are:
+        return group.answers[0] if yes else group.one_by_one
+    return group.one_by_one if yes else "none"
 
 
 def reopen_declined_group(screen: Any, ed: Edition) -> bool:

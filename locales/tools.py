@@ -293,9 +293,10 @@ def _groups() -> list[str]:
 
 
 def _group_answers() -> list[tuple[str, str]]:
-    """Each question group's two answers: all / not all, or none / some."""
+    """Each question group's own answers: all / not all, none / some, or none / several
+    (a "which" group's other buttons are the facts' own labels)."""
     return [(name, a) for name, g in _edition().question_groups.items()
-            for a in (("all", "not_all") if g.all_are else ("none", "some"))]
+            for a in g.answers if a not in g.facts]
 
 
 def _trigger_facts() -> tuple[str, ...]:

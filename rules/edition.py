@@ -96,12 +96,54 @@ class FactSpec(_Strict):
 
 class QuestionGroup(_Strict):
     """Facts most people answer the same way, asked as one question: "are all of these
-    true?" (``all_are: true``) or "does any of these apply?" (``all_are: false``). The
-    one answer sets every fact; the other asks them one by one."""
+    true?" (``all_are: true``), "does any of these apply?" (``all_are: false``), or
+    "which one of these applies?" (``which: true``, with ``all_are: false``: the one
+    picked is true, the others false). "Not all" / "some" / "several" asks the facts
+    one by one. Every fact is still stored on its own."""
 
     clause: str
     facts: list[str] = Field(min_length=2)
     all_are: bool
+    which: bool = False
+
+    @model_validator(mode="after")
+    def _which_picks_the_true_one(self) -> QuestionGroup:
+        if self.which and self.all_are:
+            raise ValueError("a 'which' group picks the one true fact: all_are must be false")
+        return self
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The group's answers, as its buttons offer them."""
+        if self.which:
+            return (*self.facts, "none", "several")
+        return ("all", "not_all") if self.all_are else ("none", "some")
+
+    @property
+    def one_by_one(self) -> str:
+        """The answer that asks the facts one by one."""
+        return self.answers[-1]
+
+    def setting(self, answer: str) -> dict[str, bool] | None:
+        """The facts one answer sets, or None for the answer that asks them one by one.
+        Raises ValueError for an answer the group does not offer."""
+        if answer not in self.answers:
+            raise ValueError(f"not an answer of this group: {answer}")
+        if answer == self.one_by_one:
+            return None
+        return {f: (f == answer) if self.which else self.all_are for f in self.facts}
+
+    def answer_of(self, facts: Any) -> str:
+        """The answer a person whose facts are ``facts`` (a mapping) gives. "All" or
+        "none" only when every fact is stated so; for "which", a fact not stated is
+        one that does not apply (the person would not pick it)."""
+        values = [facts.get(f) for f in self.facts]
+        if self.which:
+            true = [f for f, v in zip(self.facts, values) if v is True]
+            return "none" if not true else true[0] if len(true) == 1 else "several"
+        if all(v is self.all_are for v in values):
+            return self.answers[0]
+        return self.one_by_one
 
 
 class Spellings(_Strict):

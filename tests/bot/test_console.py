@@ -25,9 +25,10 @@ ED = load_edition()
 # illness -> eligible, 低保边缘户. Numbers pick the console's numbered choices. The scope
 # conditions and the exclusions are one question each ("1" = all three are true;
 # "都没有" = none of the exclusions), then the number of homes ("1" typed: one home);
-# before the birth date, consent to sensitive questions ("1" = agree, or typed).
-CHINESE = ["/screen", "1", "都没有", "1", "1", "1", "1975年6月1日", "否", "是", "1", "三口人", "25,200元"]
-ENGLISH = ["/lang en", "/screen", "yes", "none of these", "1", "1", "agree", "1975-06-01", "no", "yes", "1", "3",
+# before the birth date, consent to sensitive questions ("1" = agree, or typed); the
+# hardship reasons are one question too ("which one applies?": 大病, or its number 2).
+CHINESE = ["/screen", "1", "都没有", "1", "1", "1", "1975年6月1日", "大病", "1", "三口人", "25,200元"]
+ENGLISH = ["/lang en", "/screen", "yes", "none of these", "1", "1", "agree", "1975-06-01", "2", "1", "3",
            "2.52万"]
 ANSWERS_BEFORE_BIRTH_DATE = 9  # 3 scope facts, 4 exclusion facts, homes, hukou
 
@@ -93,7 +94,7 @@ def test_a_whole_screening_in_english(env: dict[str, str], tmp_path: Path) -> No
     out = proc.stdout
     assert t("lang.switched", "en") in out
     assert t("group.scope.ask", "en") in out and "  1. " + t("group.scope.all", "en") in out
-    assert t("ask.dibao_certificate", "en") in out and "  1. Yes" in out
+    assert t("group.hardship.ask", "en") in out and "  2. " + t("fact.major_illness", "en") in out
     assert_eligible_with_reasons_and_checklist(out, "en")
     after_switch = out.split(t("lang.switched", "en"))[1]
     assert t("ask.hukou") not in after_switch, "a Chinese question after /lang en"

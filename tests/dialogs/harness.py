@@ -116,15 +116,17 @@ class Person:
         """At a question group ("are all of these true?"): "not all", so that its facts
         are asked one by one (what a test of single questions needs)."""
         assert self.asks and self.asks.startswith("group:"), f"no question group is open:\n{self.story()}"
-        name = self.asks.removeprefix("group:")
-        return await self.press("not_all" if group_answer(name, {}) == "not_all" else "some", **kw)
+        from rules import load_edition
+
+        group = load_edition().question_groups[self.asks.removeprefix("group:")]
+        return await self.press(group.one_by_one, **kw)
 
     async def answer_group(self, profile: dict[str, Any], *, one_by_one: bool = False) -> str:
         """Answers an open question group from ``profile`` (or asks for its facts one by one)."""
+        from rules import load_edition
+
         name = self.asks.removeprefix("group:")
-        answer = group_answer(name, profile)
-        if one_by_one:
-            answer = "not_all" if answer in ("all", "not_all") else "some"
+        answer = load_edition().question_groups[name].one_by_one if one_by_one else group_answer(name, profile)
         await self.press(answer)
         return answer
 
@@ -161,14 +163,14 @@ def group_facts(asks: str) -> list[str]:
 
 
 def group_answer(name: str, profile: dict[str, Any]) -> str:
-    """The button a person with ``profile`` presses at question group ``name``."""
+    """The button a person with ``profile`` presses at question group ``name`` (a yes/no
+    the case spells in words, such as 是, read as the rules read it)."""
     from rules import load_edition
+    from rules.parse import parse_yes_no
 
     group = load_edition().question_groups[name]
-    same = all(profile.get(f) is group.all_are for f in group.facts)
-    if group.all_are:
-        return "all" if same else "not_all"
-    return "none" if same else "some"
+    return group.answer_of({f: parse_yes_no(v) if isinstance(v, str) else v
+                            for f, v in profile.items() if f in group.facts})
 
 
 def edition_params(lang: str) -> dict[str, str]:

@@ -124,7 +124,7 @@ class Answerer:
         self.canonical = facts_for(profile, edition=ED, today=today)  # as the rules read it
         self.turn = itertools.count()
 
-    async def answer_group(self, p: Person, name: str) -> dict[str, Any]:
+    async def answer_group(self, p: Person, name: str, lang: str) -> dict[str, Any]:
         """Answers a question group (pressed or typed yes/no); returns the facts it gave."""
         n = next(self.turn)
         group = ED.question_groups[name]
@@ -132,10 +132,13 @@ class Answerer:
         answer = group_answer(name, {f: v for f, v in values.items() if v is not None})
         if n % 2 == 0:
             await p.press(answer)
+        elif answer in group.facts:  # typed: "which one applies?" answered with its label
+            await p.say(msg(f"fact.{answer}", lang))
         else:  # typed: 是 to "are all true?", 否 to "does any apply?"
             yes, no = YES_NO[(n // 2) % len(YES_NO)]
-            await p.say(yes if answer in ("all", "some") else no)
-        return {f: self.profile[f] for f in group.facts} if answer in ("all", "none") else {}
+            await p.say(yes if answer in ("all", "some", "several") else no)
+        setting = group.setting(answer)  # the case's own spelling where it states the fact
+        return {} if setting is None else {f: self.profile.get(f, v) for f, v in setting.items()}
 
     async def answer(self, p: Person, fact: str) -> dict[str, Any]:
         """Answers ``fact``; returns the facts the answer gave the assistant."""
@@ -199,7 +202,7 @@ async def test_case_played_as_a_conversation(open_assistant, case: dict[str, Any
         if fact.startswith("group:"):
             asked.append(fact)
             left.append(progress(p.question.text, lang))
-            given |= await answerer.answer_group(p, fact.removeprefix("group:"))
+            given |= await answerer.answer_group(p, fact.removeprefix("group:"), lang)
             continue
         needs_id = fact == "birth_date" and "id_number" in profile
         assert fact in profile or needs_id, (
@@ -224,7 +227,9 @@ async def test_case_played_as_a_conversation(open_assistant, case: dict[str, Any
         # the list for the answers given, which never misses an item of the full profile's list
         dialog_facts = facts_for(given, edition=ED, today=today)
         shown = assert_checklist(text, checklist(dialog_facts, primary, None, ED), lang, "dialog")
-        full = checklist(facts_for(profile, edition=ED, today=today), primary, None, ED)
+        # (the person's full facts: the case's, and what they answered beyond it: "which one
+        # applies?" answered with one says the others do not)
+        full = checklist(facts_for(given | profile, edition=ED, today=today), primary, None, ED)
         for item in full.items:
             assert any(item.text(ED, lang) in line for line in shown), f"{item.key} missing:\n{text}"
     else:

@@ -155,7 +155,7 @@ async def test_a_typed_id_number_answers_the_birth_date_question(person: Person)
     answers = await person.answers()
     assert answers["id_number"] == ID_WITH_X and "birth_date" not in answers
     # born 1980: within every cut-off, so neither sex nor cadre is asked
-    assert person.asks == "dibao_certificate", person.story()
+    assert person.asks == "group:hardship", person.story()
 
 
 async def test_a_wrong_id_number_for_the_birth_date_says_what_is_wrong(person: Person) -> None:

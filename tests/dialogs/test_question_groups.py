@@ -1,6 +1,7 @@
-"""Fewer taps: the three scope conditions as one question ("are all of these true?")
-and the three yes/no exclusions as one ("does any of these apply?"), every fact still
-explicit in the stored answers, in /why, in /change and in the result."""
+"""Fewer taps: the three scope conditions as one question ("are all of these true?"),
+the yes/no exclusions as one ("does any of these apply?") and the hardship reasons as
+one ("which one of these applies?"), every fact still explicit in the stored answers,
+in /why, in /change and in the result."""
 from __future__ import annotations
 
 from harness import WORKER, Person, msg
@@ -10,6 +11,7 @@ from rules import load_edition
 ED = load_edition()
 SCOPE = ED.question_groups["scope"].facts
 EXCLUSIONS = ED.question_groups["exclusions"].facts
+HARDSHIP = ED.question_groups["hardship"].facts
 
 
 async def test_all_true_sets_each_scope_fact_and_the_summary_lists_each(person: Person) -> None:
@@ -86,3 +88,59 @@ async def test_a_typical_eligible_worker_answers_at_most_ten_questions(person: P
     asked = await person.answer_until(WORKER)
     assert msg("result.eligible") in person.text
     assert len(asked) <= 10, asked
+
+
+async def test_which_hardship_sets_the_one_picked_and_the_others_false(person: Person) -> None:
+    await person.command("screen")
+    await person.answer_until(WORKER, stop="group:hardship")
+    for fact in HARDSHIP:                                 # one button for each, with its label
+        assert fact in person.buttons and msg(f"fact.{fact}") in person.question.text
+    await person.press("major_illness")
+    answers = await person.answers()
+    assert {f: answers[f] for f in HARDSHIP} == {f: f == "major_illness" for f in HARDSHIP}
+    assert person.asks == "residence"
+    await person.answer_until(WORKER)
+    assert msg("result.eligible") in person.text
+    await person.command("change")                        # each reason can be changed on its own
+    for fact in HARDSHIP:
+        assert f"chg:{fact}" in person.buttons
+
+
+async def test_typed_hardship_answers(person: Person) -> None:
+    await person.command("screen")
+    await person.answer_until(WORKER, stop="group:hardship")
+    await person.say("家里有人生大病")                    # not a spelling of one: asked again
+    assert person.replies[0].text == msg("err.choice.invalid") and person.asks == "group:hardship"
+    await person.say("大病")
+    assert (await person.answers())["major_illness"] is True
+    await person.command("back")
+    assert person.asks == "group:hardship"
+    answers = await person.answers()
+    assert not any(f in answers for f in HARDSHIP)        # undone whole
+    await person.say("都没有")                            # none: not eligible as marginal or illness
+    answers = await person.answers()
+    assert all(answers[f] is False for f in HARDSHIP)
+
+
+async def test_several_reasons_are_asked_one_by_one(person: Person) -> None:
+    await person.command("screen")
+    await person.answer_until(WORKER, stop="group:hardship")
+    await person.press("several")
+    assert person.asks == "dibao_certificate"
+    await person.command("back")
+    assert person.asks == "group:hardship"
+    await person.press("several")
+    await person.press("no")                              # no 低保证
+    assert person.asks == "major_illness"
+    assert msg("ask.major_illness").split("{")[0][:8] in person.question.text
+
+
+async def test_hardship_group_in_english_with_typed_label(open_assistant) -> None:
+    person = Person(await open_assistant(language="en"), "tg:2002")
+    await person.command("screen")
+    await person.answer_until(WORKER, stop="group:hardship")
+    assert msg("group.hardship.ask", "en") in person.question.text
+    await person.say("major illness")
+    assert (await person.answers())["major_illness"] is True
+    await person.answer_until(WORKER)
+    assert msg("result.eligible", "en") in person.text

@@ -16,6 +16,7 @@ from typing import Any
 
 from locales import translator
 from rules import checklist, facts_for, load_edition, screen
+from rules.parse import parse_yes_no
 
 from dialogs.consent import SENSITIVE_FACTS
 from dialogs.consent import VERSION as CONSENT_VERSION
@@ -43,10 +44,8 @@ QUESTIONS = {lang: {fact: t(lang, f"ask.{fact}") for fact in ED.facts}
 def group_answer(profile: dict[str, Any], asks: str) -> str:
     """The answer a person with ``profile`` gives to the question group ``group:<name>``."""
     group = ED.question_groups[asks.removeprefix("group:")]
-    same = all(profile.get(f) is group.all_are for f in group.facts)
-    if group.all_are:
-        return "all" if same else "not_all"
-    return "none" if same else "some"
+    return group.answer_of({f: parse_yes_no(v) if isinstance(v, str) else v
+                            for f, v in profile.items() if f in group.facts})
 
 
 CHOSEN = "➡️ "  # the first line of the message after a pressed answer: the answer chosen
@@ -109,8 +108,9 @@ def expected(profile: dict[str, Any], today: dt.date | None) -> Expected:
             asked.append("consent:screening")
         if group:  # the dialog asks the group's facts as one question
             asked.append(f"group:{group}")
-            if group_answer(profile, f"group:{group}") in ("all", "none"):
-                answers |= {f: profile[f] for f in ED.question_groups[group].facts}
+            setting = ED.question_groups[group].setting(group_answer(profile, f"group:{group}"))
+            if setting is not None:  # the profile's own spelling where it states the fact
+                answers |= {f: profile.get(f, v) for f, v in setting.items()}
             else:
                 declined.add(group)
             continue
@@ -123,7 +123,8 @@ def expected(profile: dict[str, Any], today: dt.date | None) -> Expected:
 def button_label(fact: str, value: Any, lang: str) -> str | None:
     """The label of the button that answers ``fact`` with ``value`` (None: typed only)."""
     if fact.startswith("group:"):
-        return t(lang, f"group.{fact.removeprefix('group:')}.{value}")
+        name = fact.removeprefix("group:")
+        return t(lang, f"fact.{value}" if value in ED.question_groups[name].facts else f"group.{name}.{value}")
     if fact.startswith("consent:"):
         return t(lang, "btn.consent_agree")
     kind = ED.facts[fact].kind
@@ -144,7 +145,10 @@ def button_label(fact: str, value: Any, lang: str) -> str | None:
 def typed(fact: str, value: Any, lang: str) -> str:
     """What a user types to answer ``fact`` with ``value`` (yes/no to a question group)."""
     if fact.startswith("group:"):
-        return TYPED_BOOL[lang][0 if value in ("all", "some") else 1]
+        group = ED.question_groups[fact.removeprefix("group:")]
+        if value in group.facts:  # "which one applies?": the one's own label
+            return t(lang, f"fact.{value}")
+        return TYPED_BOOL[lang][0 if value in ("all", "some", "several") else 1]
     if fact.startswith("consent:"):
         return TYPED_BOOL[lang][0]
     kind = ED.facts[fact].kind
