@@ -27,7 +27,7 @@ from rules.form_checks import enumeration
 
 from dialogs import staff_desk as sd
 from dialogs.drafts import Draft
-from dialogs.flow import Flow, FlowState, Replies, Turn
+from dialogs.flow import Flow, Replies, Turn
 from dialogs.reminder_plan import inline
 from dialogs.types import Choice, Label, Msg, Pick, Reply, Text
 
@@ -40,11 +40,10 @@ ASKS = {"opinion": "staff.decide.ask_opinion", "date": "staff.decide.ask_date", 
         "plan": "staff.decide.ask_plan", "note": "staff.decide.ask_note"}
 
 
-class DecisionState(FlowState):
+class DecisionState(sd.CaseBound):
     """The decision being recorded."""
 
     key = "decision"
-    case: str | None = None
     asking: str | None = None  # opinion | date | target | relief_by | key_group | measure | plan | note
     noting: str | None = None  # the field whose "其他" note is asked
     opinion: str | None = None
@@ -56,13 +55,8 @@ class DecisionState(FlowState):
 
 def start(turn: Turn, reference: str) -> Replies:
     """Starts recording the decision on a visited case."""
-    draft = sd.acting_on(turn, reference, "home_visited")
-    if not isinstance(draft, Draft):
-        return draft
-    turn.open(FLOW.name)
-    st = turn.reset(DecisionState)
-    st.case = reference
-    return ask(turn, "opinion")
+    st = sd.open_case(turn, FLOW.name, DecisionState, reference, "home_visited")
+    return st if isinstance(st, list) else ask(turn, "opinion")
 
 
 def ask(turn: Turn, what: str) -> Replies:

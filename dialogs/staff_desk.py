@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypeVar
 
 from rules.dates import parse_date
 from rules.form import form_figures
@@ -26,7 +27,7 @@ from dialogs import form_fields as ff
 from dialogs.drafts import Draft, desk_of
 from dialogs.drafts_io import stored_to_draft
 from dialogs.form_facts import judge_mark
-from dialogs.flow import Replies, Turn
+from dialogs.flow import FlowState, Replies, Turn
 from dialogs.form_status import STATUS
 from dialogs.reminder_plan import inline
 from dialogs.types import Choice, Day, Label, Msg, Pick, Reply
@@ -82,6 +83,15 @@ def load_case(turn: Turn, reference: str) -> Draft | None:
     return draft
 
 
+class CaseBound(FlowState):
+    """A reviewer's recording flow's state: the case it is for."""
+
+    case: str | None = None
+
+
+CaseState = TypeVar("CaseState", bound=CaseBound)
+
+
 def acting_on(turn: Turn, reference: str, *statuses: str) -> Draft | Replies:
     """The case a reviewer's action is for, if it is still in one of ``statuses``;
     otherwise the refusal to show (no role, not found, or its status moved on)."""
@@ -93,6 +103,18 @@ def acting_on(turn: Turn, reference: str, *statuses: str) -> Draft | Replies:
     if statuses and draft.status not in statuses:
         return refused(turn, "moved", draft)
     return draft
+
+
+def open_case(turn: Turn, flow: str, state: type[CaseState], reference: str, status: str) -> CaseState | Replies:
+    """Opens a reviewer's recording flow (the visit, the decision) on a case still in
+    ``status``: its state reset to that case; otherwise the refusal to show."""
+    draft = acting_on(turn, reference, status)
+    if not isinstance(draft, Draft):
+        return draft
+    turn.open(flow)
+    st = turn.reset(state)
+    st.case = reference
+    return st
 
 
 def move(turn: Turn, draft: Draft, after: str, comment: str | None = None) -> Draft:

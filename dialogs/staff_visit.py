@@ -23,18 +23,17 @@ from rules.form_checks import enumeration
 
 from dialogs import staff_desk as sd
 from dialogs.drafts import Draft
-from dialogs.flow import Flow, FlowState, Replies, Turn
+from dialogs.flow import Flow, Replies, Turn
 from dialogs.reminder_plan import inline
 from dialogs.types import Choice, Label, Msg, Pick, Reply, Text
 
 MAX_NOTES = 500
 
 
-class VisitState(FlowState):
+class VisitState(sd.CaseBound):
     """The visit being recorded."""
 
     key = "visit"
-    case: str | None = None
     asking: str | None = None  # date | verifiers | category | notes
     date: dt.date | None = None
     verifiers: list[str] = Field(default_factory=list)
@@ -43,13 +42,8 @@ class VisitState(FlowState):
 
 def start(turn: Turn, reference: str) -> Replies:
     """Starts recording the visit of a case under review."""
-    draft = sd.acting_on(turn, reference, "under_review")
-    if not isinstance(draft, Draft):
-        return draft
-    turn.open(FLOW.name)
-    st = turn.reset(VisitState)
-    st.case = reference
-    return ask(turn, "date")
+    st = sd.open_case(turn, FLOW.name, VisitState, reference, "under_review")
+    return st if isinstance(st, list) else ask(turn, "date")
 
 
 def ask(turn: Turn, what: str) -> Replies:
