@@ -26,7 +26,7 @@ from bot.outbox import Deliver, OutboxSender, Rejected, RetryLater, Unreachable,
 from bot.send_limiter import SendLimiter
 from bot.progress import chat_progress
 from bot.reminders import ReminderScheduler, report_progress
-from bot.retention import start_retention
+from bot.retention import start_retention, stop_retention
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram_app import build_application, describe_bot, with_retries
 from bot.wiring import open_assistant
@@ -175,8 +175,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
             await reminders.stop()
         await sender.stop()
     finally:
-        if retention is not None:
-            retention.cancel()
+        await stop_retention(retention)
         if reminders is not None:
             await reminders.stop()
         await sender.stop()
