@@ -5,15 +5,18 @@ filings with their statistics codes).
 
     .venv/bin/python bench/staff_bench.py [households]   (default 100000)
 
-Prints the seeding time, then for each document its wall time and the process's
-resident memory (RSS) before, at its highest while it was built (sampled by the
-export's progress callback and a background sampler) and after. bench/
+Prints the seeding time, then for each document its wall time, the process's CPU time
+and resident memory (RSS) before, at its highest while it was built (sampled by the
+export's progress callback and a background sampler) and after; then the records
+export's stages timed apart (read + decrypt, parse + validate, build rows, write). On
+a shared machine wall times are noisy; CPU times less so. bench/
 documents_bench.py measures the generators alone on records in memory.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import os
 import random
 import sqlite3
@@ -26,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dialogs.drafts import DraftContent  # noqa: E402
 from dialogs import staff_documents  # noqa: E402
+from documents.export import RecordRows  # noqa: E402
+from documents.xlsx_stream import StreamingWorkbook  # noqa: E402
 from rules.edition import load_edition  # noqa: E402
 from storage import Database, DataCipher  # noqa: E402
 from storage.repos.drafts import content_aad  # noqa: E402
@@ -89,14 +94,48 @@ async def measured(what: str, make) -> bytes:
             await asyncio.sleep(0.05)
 
     sampler = asyncio.create_task(sample())
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     data = await make()
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu
     done.set()
     await sampler
-    print(f"{what}: {took:.2f} s, {len(data) / 2**20:.1f} MB file; RSS {before:.0f} MB before, "
+    print(f"{what}: {took:.2f} s ({cpu:.2f} s CPU, all threads), {len(data) / 2**20:.1f} MB file; "
+          f"RSS {before:.0f} MB before, "
           f"peak {max(peak[0], rss_mb()):.0f} MB, {rss_mb():.0f} MB after", flush=True)
     return data
+
+
+async def export_stages(db: Database, ed) -> None:
+    """The records export again, its stages timed apart on one thread (CPU seconds):
+    read + decrypt (a batch of 1000 from SQLite, AES-GCM), parse + validate (the form's
+    JSON into the pydantic model), build rows (labels, money, figures), write (XML and
+    ZIP compression, documents/xlsx_stream.py)."""
+    spent = dict.fromkeys(("read + decrypt", "parse + validate", "build rows", "write"), 0.0)
+    make, after, clock = RecordRows(ed), "", time.process_time
+    with StreamingWorkbook(io.BytesIO(), created=AS_OF) as wb:
+        households, members = wb.sheet("h"), wb.sheet("m")
+        while True:
+            t0 = clock()
+            found = await db.run(lambda tx: tx.cases.filed_plaintexts(after=after, batch=staff_documents.BATCH))
+            t1 = clock()
+            records = [staff_documents.export_record(ref, status, plain) for ref, status, plain in found]
+            t2 = clock()
+            built = [(make.household(r), make.members(r)) for r in records]
+            t3 = clock()
+            for row, member_rows in built:
+                households.append(row)
+                for member in member_rows:
+                    members.append(member)
+            t4 = clock()
+            for stage, took in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                spent[stage] += took
+            if len(found) < staff_documents.BATCH:
+                break
+            after = found[-1][0]
+        t0 = clock()
+    spent["write"] += clock() - t0  # the members sheet copied in, the package parts
+    print("  records XLSX by stage (CPU s): " + ", ".join(f"{k} {v:.2f}" for k, v in spent.items())
+          + f"; total {sum(spent.values()):.2f}", flush=True)
 
 
 async def main(n: int) -> None:
@@ -126,6 +165,7 @@ async def main(n: int) -> None:
             print(f"  progress calls: {len(shown)} (last {shown[-1][0] if shown else 0}); RSS at the first, "
                   f"middle and last: {rss[0]:.0f} / {rss[len(rss) // 2]:.0f} / {rss[-1]:.0f} MB" if rss else "")
             assert export
+            await export_stages(db, ed)
 
 
 if __name__ == "__main__":

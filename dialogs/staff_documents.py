@@ -5,8 +5,10 @@ table (``stats.xlsx:<as of>|<unit or *>``) and the records export
 (``records.xlsx:<day>|<unit or *>``).
 
 Each reads what it needs in short transactions of its own, then builds the file
-(documents/). The records export streams: households are read in batches while the
-XLSX is written on a worker thread, and ``progress(count)`` is called as it goes.
+(documents/). The statistics table is counted in the database (grouped by the filings'
+plain codes; only households that break B = B1 = B2 = B3 are read one by one). The
+records export streams: households are read in batches while the XLSX is written on a
+worker thread, and ``progress(count)`` is called as it goes.
 """
 from __future__ import annotations
 
@@ -16,13 +18,16 @@ import io
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from documents.card import card_docx, card_from_form, card_pdf
 from documents.export import ExportRecord, write_records_xlsx
 from documents.notice import PublicNotice, notice_docx, notice_household, notice_pdf
-from documents.statistics import HouseholdRecord, StatisticsError, statistics_xlsx
+from documents.statistics import (HouseholdRecord, StatisticsCounts, StatisticsError, StatisticsTally,
+                                  counts_from_tally, statistics_table_xlsx, uncounted_codes)
 from rules.edition import Edition
 from rules.form import RegistrationForm
-from storage import Filing
+from storage import Filing, FilingTally
 
 Progress = Callable[[int], Awaitable[Any]] | None
 ALL = "*"
@@ -82,24 +87,50 @@ def _batches(db: Any, loop: asyncio.AbstractEventLoop, read: Callable[[str], Awa
         after = key(found[-1])
 
 
+def statistics_tally(found: FilingTally) -> StatisticsTally:
+    """The database's grouped counts as the statistics table takes them."""
+    cleared: dict[str, int] = {}
+    for status, reason, n in found.cleared:
+        key = reason if status == "cancelled" else status
+        cleared[key or ""] = cleared.get(key or "", 0) + n
+    return StatisticsTally(cleared=cleared, filed_total=found.filed,
+                           codes={field: dict(counts) for field, counts in found.codes.items()})
+
+
+async def count_filings(cases: Any, edition: Edition, *, unit: str | None, as_of: dt.date) -> StatisticsCounts:
+    """The table's figures counted in the database (``cases``: the CaseRepo), or
+    StatisticsError naming every filed household that breaks B = B1 = B2 = B3."""
+    tally = statistics_tally(await cases.statistics_tally(unit=unit, as_of=as_of))
+    uncounted = uncounted_codes(tally, edition)
+    breaking = await cases.filed_holding(uncounted, unit=unit, as_of=as_of) if uncounted else []
+    return counts_from_tally(tally, edition, (household_record(f) for f in breaking))
+
+
 async def stats(db: Any, arg: str, fmt: str, edition: Edition, lang: str, progress: Progress) -> bytes | None:
-    """The statistics table of 7号 附件2 (StatisticsError if B ≠ B1 = B2 = B3), households streamed."""
+    """The statistics table of 7号 附件2 (None if B ≠ B1 = B2 = B3), counted in the database."""
     day, _, unit = arg.partition("|")
-    as_of, loop = dt.date.fromisoformat(day), asyncio.get_running_loop()
-
-    async def read(after: str) -> list[Filing]:
-        return await db.run(lambda tx: tx.cases.filing_batch(unit=None if unit == ALL else unit, after=after,
-                                                             batch=BATCH))
-
-    def records() -> Iterator[HouseholdRecord]:
-        return (household_record(f) for f in _batches(db, loop, read, lambda f: f.reference))
-
+    as_of = dt.date.fromisoformat(day)
     try:
-        return await asyncio.to_thread(lambda: statistics_xlsx(records(), edition, as_of=as_of,
-                                                               unit=unit if unit != ALL else "", preparer="",
-                                                               prepared_on=as_of, lang=lang))
+        counts = await db.run(lambda tx: count_filings(tx.cases, edition, unit=None if unit == ALL else unit,
+                                                       as_of=as_of))
     except StatisticsError:  # changed since the step checked it: no table (the step said which households)
         return None
+    return await asyncio.to_thread(lambda: statistics_table_xlsx(counts, as_of=as_of, unit=unit if unit != ALL else "",
+                                                                 preparer="", prepared_on=as_of, lang=lang))
+
+
+class _Stored(BaseModel):
+    """The part of a draft's stored content the export reads (the rest is ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    form: RegistrationForm = Field(default_factory=RegistrationForm)
+
+
+def export_record(reference: str, status: str, plain: bytes) -> ExportRecord:
+    """One filed household's decrypted content (JSON bytes) as the export takes it,
+    parsed and validated in one step."""
+    return ExportRecord(household_id=reference, status=status, form=_Stored.model_validate_json(plain).form)
 
 
 async def records(db: Any, arg: str, fmt: str, edition: Edition, lang: str, progress: Progress) -> bytes | None:
@@ -107,14 +138,13 @@ async def records(db: Any, arg: str, fmt: str, edition: Edition, lang: str, prog
     day, _, unit = arg.partition("|")
     loop = asyncio.get_running_loop()
 
-    async def read(after: str) -> list[tuple[str, str, dict]]:
-        return await db.run(lambda tx: tx.cases.filed_contents(unit=None if unit == ALL else unit, after=after,
-                                                               batch=BATCH))
+    async def read(after: str) -> list[tuple[str, str, bytes]]:
+        return await db.run(lambda tx: tx.cases.filed_plaintexts(unit=None if unit == ALL else unit, after=after,
+                                                                 batch=BATCH))
 
     def rows() -> Iterator[ExportRecord]:
-        for ref, status, content in _batches(db, loop, read, lambda row: row[0]):
-            yield ExportRecord(household_id=ref, status=status,
-                               form=RegistrationForm.model_validate(content.get("form", {})))
+        for ref, status, plain in _batches(db, loop, read, lambda row: row[0]):
+            yield export_record(ref, status, plain)
 
     def tell(count: int) -> None:
         if progress is not None:

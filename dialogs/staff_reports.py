@@ -3,7 +3,8 @@ of a day; and the filed households' records (XLSX). Both are built after the ste
 (dialogs/staff_documents.py) and sent as documents; a long export shows its progress.
 
 The table is refused where B ≠ B1 = B2 = B3, naming each household that breaks it
-(checked in the step from the filings' codes, before anything is built).
+(checked in the step from the filings' codes, counted in the database, before anything
+is built).
 
 ```mermaid
 stateDiagram-v2
@@ -17,17 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from documents.statistics import StatisticsError, count_statistics
+from documents.statistics import StatisticsError
 
 from dialogs import staff_desk as sd
 from dialogs.flow import Flow, FlowState, Replies, Turn
 from dialogs.reminder_plan import inline
-from dialogs.staff_documents import household_record
+from dialogs.staff_documents import count_filings
 from dialogs.types import Choice, Day, Msg, Pick, Reply, Text
 
 ALL = "*"
 SHOWN_AT_MOST = 20
-BATCH = 2000
 PROBLEMS = {"category.missing": "staff.stats.category_missing", "category.no_row": "staff.stats.category_no_row",
             "primary_cause.missing": "staff.stats.cause_missing", "primary_cause.no_row": "staff.stats.cause_no_row",
             "key_group.missing": "staff.stats.key_group_missing", "key_group.no_row": "staff.stats.key_group_no_row"}
@@ -64,7 +64,7 @@ def stats(turn: Turn, as_of: dt.date) -> Replies:
     st = turn.state(ReportState)
     unit = None if st.unit == ALL else st.unit
     try:
-        counts = count_statistics((household_record(f) for f in _filings(turn, unit)), turn.ctx.edition, as_of=as_of)
+        counts = inline(count_filings(turn.ctx.tx.cases, turn.ctx.edition, unit=unit, as_of=as_of))
     except StatisticsError as exc:
         lines = [Msg("staff.stats.refused", {"count": len(exc.problems)})]
         lines += [Msg("staff.stats.problem", {"ref": p.household_id,
@@ -78,17 +78,6 @@ def stats(turn: Turn, as_of: dt.date) -> Replies:
                                             "filed": counts.filed_total, "cleared": counts.cleared_total}),)),
             Reply((Msg("staff.document", {"file": f"{name}.xlsx"}),),
                   document=(f"{name}.xlsx", f"stats.xlsx:{as_of.isoformat()}|{st.unit}"))]
-
-
-def _filings(turn: Turn, unit: str | None):
-    """Every filing (of one unit), read in batches in the step."""
-    after = ""
-    while True:
-        found = inline(turn.ctx.tx.cases.filing_batch(unit=unit, after=after, batch=BATCH))
-        yield from found
-        if len(found) < BATCH:
-            return
-        after = found[-1].reference
 
 
 def export(turn: Turn) -> Replies:

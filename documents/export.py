@@ -1,8 +1,9 @@
 """The records export: every 登记表 field of every household as text (enumerations as
 their labels), one row per household, and a second sheet of family members.
 
-Streamed with openpyxl's write-only mode (rows go to temporary files as they are
-written), so memory stays flat however many households the iterator yields.
+Streamed row by row (documents/xlsx_stream.py: the households sheet straight into the
+ZIP, the members sheet through a temporary file), so memory stays flat however many
+households the iterator yields.
 Columns follow the form's field list in rules (APPLICANT_FIELDS / MEMBER_FIELDS).
 """
 from __future__ import annotations
@@ -11,17 +12,20 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
 from documents import text as tx
+from documents.xlsx_stream import StreamingWorkbook
 from rules.edition import Edition
 from rules.form import RegistrationForm, form_figures
 from rules.form_checks import APPLICANT_FIELDS, MEMBER_FIELDS
 
 FIGURES = ("household_size", "annual_total", "per_capita_monthly")  # computed (填表说明 15)
 _AFTER = "other_annual_income"
+CREATOR = "hardship-filing-assistant"
 
 
 class ExportRecord(BaseModel):
@@ -34,15 +38,21 @@ class ExportRecord(BaseModel):
     form: RegistrationForm
 
 
-def _renderer(kind: str, edition: Edition, lang: str, full_card: bool) -> Callable[[Any], Any]:
-    """How one field kind becomes cell text (or a number)."""
+def _labels(name: str, edition: Edition, lang: str) -> dict[str, str]:
+    """Option key -> label of one enumeration (looked up once, not per cell)."""
+    options = tx.enum(name, edition)
+    return {key: options.label(key, lang) for key in options.keys()}
+
+
+def _renderer(kind: str, edition: Edition, lang: str, full_card: bool) -> Callable[[Any], Any] | None:
+    """How one field kind becomes cell text (or a number); None: the value is the text."""
     base, _, name = kind.partition(":")
     if base in ("choice", "worker_type", "band"):
-        options = tx.enum(name or ("contract_bands" if base == "band" else "worker_type"), edition)
-        return lambda v: options.label(v, lang) if v else None
+        labels = _labels(name or ("contract_bands" if base == "band" else "worker_type"), edition, lang)
+        return lambda v: labels[v] if v else None
     if base == "choices":
-        options = tx.enum(name, edition)
-        return lambda v: "、".join(options.label(k, lang) for k in v) if v else None
+        labels = _labels(name, edition, lang)
+        return lambda v: "、".join([labels[k] for k in v]) if v else None
     if base == "bool":
         yes, no = tx.t("words", "answer_yes", lang), tx.t("words", "answer_no", lang)
         return lambda v: None if v is None else (yes if v else no)
@@ -54,11 +64,41 @@ def _renderer(kind: str, edition: Edition, lang: str, full_card: bool) -> Callab
         return lambda v: "、".join(v) if v else None
     if base == "bank_card":
         return lambda v: tx.mask_card(v, full_card) or None
-    return lambda v: v if v != "" else None
+    return None  # text as it is ("" is an empty cell, as None)
 
 
-def _columns(fields: dict[str, str], edition: Edition, lang: str, full_card: bool) -> list[tuple[str, Callable]]:
-    return [(name, _renderer(kind, edition, lang, full_card)) for name, kind in fields.items()]
+class RecordRows:
+    """How one household becomes its rows: the household row (fields in the form's order,
+    the computed figures after ``other_annual_income``) and one row per member. The
+    renderers are looked up once, the fields read with one ``attrgetter`` call."""
+
+    def __init__(self, edition: Edition, lang: str = "zh_CN", full_bank_card: bool = False) -> None:
+        names = list(APPLICANT_FIELDS)
+        cut = names.index(_AFTER) + 1
+        self._head, self._tail = attrgetter(*names[:cut]), attrgetter(*names[cut:])
+        renders = [_renderer(APPLICANT_FIELDS[n], edition, lang, full_bank_card) for n in names]
+        self._head_renders, self._tail_renders = renders[:cut], renders[cut:]
+        self._member = attrgetter(*MEMBER_FIELDS)
+        self._member_renders = [_renderer(k, edition, lang, full_bank_card) for k in MEMBER_FIELDS.values()]
+        money = _renderer("money", edition, lang, full_bank_card)
+        assert money is not None
+        self._money = money
+
+    def household(self, record: ExportRecord) -> list[Any]:
+        form, money = record.form, self._money
+        row: list[Any] = [record.household_id, record.status]
+        row += [v if render is None else render(v) for render, v in zip(self._head_renders, self._head(form))]
+        fig = form_figures(form)
+        row += [None, None, None] if fig is None else [fig.size, money(fig.annual_total),
+                                                       money(fig.per_capita_monthly)]
+        row += [v if render is None else render(v) for render, v in zip(self._tail_renders, self._tail(form))]
+        return row
+
+    def members(self, record: ExportRecord) -> list[list[Any]]:
+        form, renders = record.form, self._member_renders
+        return [[record.household_id, form.name, i,
+                 *[v if render is None else render(v) for render, v in zip(renders, self._member(m))]]
+                for i, m in enumerate(form.members, 1)]
 
 
 def household_headers(lang: str = "zh_CN") -> list[str]:
@@ -81,38 +121,21 @@ def write_records_xlsx(records: Iterable[ExportRecord], edition: Edition, stream
                        exported_on: dt.date, lang: str = "zh_CN", full_bank_card: bool = False,
                        progress: Callable[[int], None] | None = None, every: int = 1000) -> int:
     """Stream the export to ``stream``; call ``progress(count)`` every ``every`` rows; return the count."""
-    from openpyxl import Workbook
-
-    from documents.xlsx_out import save
-
-    wb = Workbook(write_only=True)
-    households = wb.create_sheet(tx.t("words", "household_sheet", lang))
-    members = wb.create_sheet(tx.t("words", "member_sheet", lang))
-    households.append(household_headers(lang))
-    members.append(member_headers(lang))
-    columns = _columns(APPLICANT_FIELDS, edition, lang, full_bank_card)
-    member_columns = _columns(MEMBER_FIELDS, edition, lang, full_bank_card)
-    money = _renderer("money", edition, lang, full_bank_card)
-    count = 0
-    for record in records:
-        form = record.form
-        row: list[Any] = [record.household_id, record.status]
-        for name, render in columns:
-            row.append(render(getattr(form, name)))
-            if name == _AFTER:
-                fig = form_figures(form)
-                row += [None, None, None] if fig is None else [fig.size, money(fig.annual_total),
-                                                               money(fig.per_capita_monthly)]
-        households.append(row)
-        for i, member in enumerate(form.members, 1):
-            members.append([record.household_id, form.name, i,
-                            *(render(getattr(member, name)) for name, render in member_columns)])
-        count += 1
-        if progress is not None and count % every == 0:
-            progress(count)
+    title = tx.t("words", "household_sheet", lang)
+    make, count = RecordRows(edition, lang, full_bank_card), 0
+    with StreamingWorkbook(stream, created=exported_on, title=title, creator=CREATOR) as wb:
+        households, members = wb.sheet(title), wb.sheet(tx.t("words", "member_sheet", lang))
+        households.append(household_headers(lang))
+        members.append(member_headers(lang))
+        for record in records:
+            households.append(make.household(record))
+            for row in make.members(record):
+                members.append(row)
+            count += 1
+            if progress is not None and count % every == 0:
+                progress(count)
     if progress is not None and count % every:
         progress(count)
-    save(wb, stream, exported_on, tx.t("words", "household_sheet", lang))
     return count
 
 

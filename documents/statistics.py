@@ -6,6 +6,9 @@ against the edition's enumerations): B2 goes through each primary cause's ``grou
 B must equal B1 = B2 = B3, so a filed household without a category, main cause or
 key group — or with a category that has no B1 row (临时救助) — makes
 :func:`count_statistics` raise :class:`StatisticsError` naming every such household.
+Over many households the counting is done by the database: :func:`counts_from_tally`
+takes the counts grouped per code (:class:`StatisticsTally`) and, where some code has
+no row (:func:`uncounted_codes`), only the households holding it.
 """
 from __future__ import annotations
 
@@ -119,6 +122,16 @@ def _counted_as(record: HouseholdRecord, as_of: dt.date) -> str | None:
     return None
 
 
+def _problem(record: HouseholdRecord, groups: tuple[_Group, ...]) -> HouseholdProblem | None:
+    """Why a filed household cannot be counted in B1..B3 (or C, D), or None."""
+    codes = []
+    for g in groups:
+        value = getattr(record, g.field)
+        if (g.to_row.get(value) if value else None) is None and (value or not g.optional):
+            codes.append(f"{g.field}.{'no_row' if value else 'missing'}")
+    return HouseholdProblem(record.household_id, tuple(codes)) if codes else None
+
+
 def count_statistics(records: Iterable[HouseholdRecord], edition: Edition, *, as_of: dt.date) -> StatisticsCounts:
     """The table's figures as of the cut-off date, or StatisticsError."""
     groups = _groups(edition)
@@ -133,29 +146,78 @@ def count_statistics(records: Iterable[HouseholdRecord], edition: Edition, *, as
         if kind is None:
             continue
         filed += 1
-        codes = []
+        problem = _problem(record, groups)
+        if problem is not None:
+            problems.append(problem)
+            continue
         for g in groups:
             value = getattr(record, g.field)
-            row = g.to_row.get(value) if value else None
-            if row is not None:
-                counts[g.name][row] += 1
-            elif value or not g.optional:
-                codes.append(f"{g.field}.{'no_row' if value else 'missing'}")
-        if codes:
-            problems.append(HouseholdProblem(record.household_id, tuple(codes)))
+            if value:
+                counts[g.name][g.to_row[value]] += 1
     if problems:
         raise StatisticsError(problems)
     return StatisticsCounts(sum(cleared.values()), cleared, filed, counts)
 
 
+@dataclass(frozen=True)
+class StatisticsTally:
+    """The same households counted elsewhere (grouped in the database): cleared ones by
+    their `cleared` row key (the cancel reason, or ``escaped``), and the filed ones'
+    total and count per code of each group's field (None: no code)."""
+
+    cleared: dict[str, int]
+    filed_total: int
+    codes: dict[str, dict[str | None, int]]  # field -> code -> households
+
+
+def uncounted_codes(tally: StatisticsTally, edition: Edition) -> dict[str, list[str | None]]:
+    """Field -> the codes filed households hold that have no row (None: missing where a
+    row is required). Empty when B = B1 = B2 = B3 holds; else the households holding
+    them are the ones :func:`counts_from_tally` names."""
+    out: dict[str, list[str | None]] = {}
+    for g in _groups(edition):
+        bad = [code for code in tally.codes.get(g.field, {})
+               if (g.to_row.get(code) if code else None) is None and (code or not g.optional)]
+        if bad:
+            out[g.field] = bad
+    return out
+
+
+def counts_from_tally(tally: StatisticsTally, edition: Edition,
+                      breaking: Iterable[HouseholdRecord] = ()) -> StatisticsCounts:
+    """The table's figures from grouped counts, as :func:`count_statistics` makes them
+    from records; StatisticsError naming the ``breaking`` households (those holding
+    :func:`uncounted_codes`) when there are any."""
+    groups = _groups(edition)
+    if uncounted_codes(tally, edition):
+        raise StatisticsError([p for r in breaking if (p := _problem(r, groups)) is not None])
+    cleared = {row["key"]: 0 for row in _cleared_rows()}
+    for key, n in tally.cleared.items():
+        if key not in cleared:
+            raise ValueError(f"a cleared record counts in no row of A: {key!r}")
+        cleared[key] += n
+    counts = {g.name: {row["key"]: 0 for row in g.rows} for g in groups}
+    for g in groups:
+        for code, n in tally.codes.get(g.field, {}).items():
+            if code:
+                counts[g.name][g.to_row[code]] += n
+    return StatisticsCounts(sum(cleared.values()), cleared, tally.filed_total, counts)
+
+
 def statistics_xlsx(records: Iterable[HouseholdRecord], edition: Edition, *, as_of: dt.date, unit: str,
                     preparer: str, prepared_on: dt.date, lang: str = "zh_CN") -> bytes:
     """The table as XLSX bytes, laid out like the paper table (StatisticsError if B ≠ B1..B3)."""
+    return statistics_table_xlsx(count_statistics(records, edition, as_of=as_of), as_of=as_of, unit=unit,
+                                 preparer=preparer, prepared_on=prepared_on, lang=lang)
+
+
+def statistics_table_xlsx(counts: StatisticsCounts, *, as_of: dt.date, unit: str, preparer: str,
+                          prepared_on: dt.date, lang: str = "zh_CN") -> bytes:
+    """The table of figures already counted, as XLSX bytes laid out like the paper table."""
     from openpyxl import Workbook
 
     from documents.xlsx_out import BORDER, CENTER, LEFT, RIGHT, font, save
 
-    counts = count_statistics(records, edition, as_of=as_of)
     data, title = load_data("statistics.yaml"), tx.t("statistics", "title", lang)
     wb = Workbook()
     ws = wb.active
