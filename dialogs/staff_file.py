@@ -15,8 +15,9 @@ records the day it was made. Each withdraws its reminders.
 
 ```mermaid
 stateDiagram-v2
-    [*] --> lists: /file (ready to file · to enter · without a card)
+    [*] --> lists: /file (ready to file · notice over but a filing problem · to enter)
     lists --> case: open (the case, /inbox)
+    lists --> problems: a household with a filing problem (each problem in words)
     case --> filed: file (notice ended, no open objection, no filing problem; entry deadline shown, reminders)
     case --> problems: file (rules/filing_checks.py: each problem in words; nothing filed)
     problems --> case: open the case
@@ -65,17 +66,27 @@ class FileState(FlowState):
 
 
 def show_lists(turn: Turn, before: tuple[Msg, ...] = ()) -> Replies:
-    """/file: households ready to file, filed but not entered, filed without a card."""
+    """/file: households ready to file (notice over, no open objection, no filing
+    problem), those whose notice is over but a filing check fails (marked, with their
+    number of problems), and those filed but not entered."""
     if not sd.is_reviewer(turn):
         return sd.refused(turn, "role")
     turn.open(FLOW.name)
     turn.reset(FileState)
     tx = turn.ctx.tx
-    ready = [d for s in inline(tx.drafts.list_by_status("in_public_notice"))
+    ended = [(d, problems_of(turn, d)) for s in inline(tx.drafts.list_by_status("in_public_notice"))
              if (d := sd.load_case(turn, s.reference)) is not None and _ready(turn, d) is None]
+    ready = [d for d, problems in ended if not problems]
+    blocked = [(d, problems) for d, problems in ended if problems]
     due = inline(tx.cases.entry_due())
     lines = [*before, Msg("staff.file.ready", {"count": len(ready)})]
     choices = [sd.open_button(d) for d in ready[:SHOWN_AT_MOST]]
+    if blocked:  # the notice is over but a filing check fails: pressing one says why
+        lines.append(Msg("staff.file.blocked", {"count": len(blocked)}))
+        choices += [Choice(Pick("staff", f"why:{d.reference}"),
+                           Msg("staff.btn.blocked", {"ref": d.reference, "name": d.form.name or "—",
+                                                     "count": len(problems)}))
+                    for d, problems in blocked[:SHOWN_AT_MOST]]
     lines.append(Msg("staff.file.to_enter", {"count": len(due)}))
     for f in due[:SHOWN_AT_MOST]:
         lines.append(Msg("staff.file.entry_line", {"ref": f.reference, "date": Day(f.entry_deadline)}))
@@ -232,7 +243,7 @@ def on_text(turn: Turn, text: Text) -> Replies:
 
 
 def on_pick(turn: Turn, pick: Pick) -> Replies:
-    """open:<ref> (the case, in /inbox) · override:<ref> (file with a reason)."""
+    """open:<ref> (the case, in /inbox) · why:<ref> (why it cannot be filed) · override:<ref> (file with a reason)."""
     if not sd.is_reviewer(turn):
         return sd.refused(turn, "role")
     action, _, arg = pick.value.partition(":")
@@ -240,11 +251,27 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
     if action == "override" and st.asking == "offer" and arg == st.case:
         st.asking = "reason"
         return repeat(turn)
+    if action == "why":
+        return why_not(turn, arg)
     if action == "open":
         from dialogs.staff_inbox import open_case
 
         return open_case(turn, arg)
     return repeat(turn)
+
+
+def why_not(turn: Turn, reference: str) -> Replies:
+    """A household the list marks as not fileable: each filing problem (and, where only a
+    reason is missing, the offer to give one); the case if nothing is wrong any more."""
+    draft = sd.acting_on(turn, reference, "in_public_notice")
+    if not isinstance(draft, Draft):
+        return draft
+    problems = problems_of(turn, draft) if _ready(turn, draft) is None else []
+    if problems:
+        return refuse_filing(turn, draft, problems)
+    from dialogs.staff_inbox import open_case
+
+    return open_case(turn, reference)
 
 
 def repeat(turn: Turn) -> Replies:

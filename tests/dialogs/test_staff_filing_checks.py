@@ -114,3 +114,24 @@ async def test_a_case_missing_its_records_and_a_short_notice_says_each_problem(a
     assert msg("staff.file.problem.notice_length", start="2016年9月29日 星期四", end="2016年10月9日 星期日", days=5,
                expected="2016年10月10日 星期一") in reviewer.text
     assert f"stf:override:{REF}" not in reviewer.buttons
+
+
+async def test_the_file_list_marks_a_case_with_a_problem_and_says_why(assistant, calendar):
+    reviewer = await to_the_end_of_the_notice(assistant, calendar, suggested="low_income")  # form: 低保边缘户
+    await reviewer.command("file")
+    assert msg("staff.file.ready", count=0) in reviewer.text
+    assert msg("staff.file.blocked", count=1) in reviewer.text
+    assert f"stf:open:{REF}" not in reviewer.buttons and f"stf:why:{REF}" in reviewer.buttons
+    await reviewer.press(f"stf:why:{REF}")
+    assert await status_of(assistant, REF) == "in_public_notice"
+    assert msg("staff.file.problems", ref=REF, count=1) in reviewer.text
+    assert msg("staff.file.problem.category_differs", category="低保边缘户", suggested="低保户") in reviewer.text
+    assert f"stf:override:{REF}" in reviewer.buttons  # only a reason is missing: it can be given here
+
+
+async def test_the_file_list_offers_a_case_without_problems_as_ready(assistant, calendar):
+    reviewer = await to_the_end_of_the_notice(assistant, calendar, suggested="marginal")
+    await reviewer.command("file")
+    assert msg("staff.file.ready", count=1) in reviewer.text
+    assert "还不能建档" not in reviewer.text  # no line of households with problems
+    assert f"stf:open:{REF}" in reviewer.buttons and f"stf:why:{REF}" not in reviewer.buttons
