@@ -1,8 +1,11 @@
-"""Dialog replies as Telegram messages: HTML-escaped text, inline keyboards, and
-short, opaque callback data: the question number (``seq``) and the choice's position."""
+"""Dialog replies as Telegram messages: HTML-escaped text, inline keyboards, short,
+opaque callback data (the question number, ``seq``, and the choice's position), and
+consecutive replies of one step joined into as few messages as fit (each message is
+one call against Telegram's ~30 messages/s)."""
 from __future__ import annotations
 
 import html
+from typing import NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -10,6 +13,7 @@ from dialogs.render import Rendered
 from dialogs.types import Button, pressed
 
 MAX_ROW_CHARS = 24  # answer buttons share a row while their labels are this short
+MAX_TEXT = 4096  # Telegram's limit on a message's text
 
 
 def encode(seq: int | None, index: int, nav: bool = False) -> str:
@@ -70,3 +74,35 @@ def chosen_label(markup: InlineKeyboardMarkup | None, data: str | None) -> str |
             if button.callback_data == data:
                 return button.text
     return None
+
+
+class Message(NamedTuple):
+    """One Telegram message: its HTML text, the reply whose keyboard, document and
+    protection it carries (the last one joined), and how many replies it holds."""
+
+    text: str
+    reply: Rendered
+    replies: int
+
+
+def messages(replies: list[Rendered], head: str = "", limit: int = MAX_TEXT) -> list[Message]:
+    """The step's replies as messages: a reply without buttons, question or document
+    is joined to the one after it (a blank line between), unless that one is a question
+    (a question stays a message of its own, the one answered), while the text stays
+    within ``limit``; ``head`` starts the first message (the answer chosen). A result
+    (the decision, the checklist, what next) is one message."""
+    out: list[Message] = []
+    for reply in replies:
+        text = html_text(reply)
+        if out and _joinable(out[-1].reply, reply) and len(out[-1].text) + 2 + len(text) <= limit:
+            out[-1] = Message(f"{out[-1].text}\n\n{text}", reply, out[-1].replies + 1)
+        else:
+            out.append(Message(text if out else head + text, reply, 1))
+    return out
+
+
+def _joinable(before: Rendered, after: Rendered) -> bool:
+    """Whether ``after`` may share ``before``'s message: ``before`` asks nothing and
+    carries no file, ``after`` asks no question, and both are protected alike."""
+    return (not (before.buttons or before.expects or before.document) and not (after.asks or after.expects)
+            and before.protect == after.protect)

@@ -5,9 +5,11 @@ press; the assistant applies it exactly once (by ``update_id``) and commits the
 session before anything is sent. One message budget call per answer: the chosen
 answer is shown at the top of the next message ("➡️ 是") instead of editing the
 question; taking the buttons off the answered question is *cosmetic*, made only
-when the budget has room (bot/send_budget.py). Each reply sent is counted in the
-database, so a retry after a crash sends only the replies not yet sent; the update
-leaves the inbox (bot/polling.py) once all are sent.
+when the budget has room (bot/send_budget.py). A step's replies that ask nothing are
+joined with the reply after them into one message where it fits (a result is one
+message; a question stays a message of its own: bot/keyboards.py ``messages``). The
+replies sent are counted in the database, so a retry after a crash sends only the
+replies not yet sent; the update leaves the inbox (bot/polling.py) once all are sent.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from locales import LANGUAGES, translator
 from storage import user_key
 
 from bot.group_chats import point_to_private
-from bot.keyboards import chosen_label, decode, html_text, is_nav, keyboard
+from bot.keyboards import chosen_label, decode, is_nav, keyboard, messages
 from bot.logsafe import safe_trace
 from bot.polling import Inbox, InboxBot, InboxQueue
 from bot.processor import PerUserUpdateProcessor
@@ -45,6 +47,7 @@ SEND_ATTEMPTS = 6
 SEND_TIMEOUT = 40.0  # seconds: Telegram may take tens of seconds to answer; giving up early sends twice
 TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
 REMEMBERED = 50_000  # people whose open question is remembered (for "1" and for taking its buttons off)
+SHARED_ANSWER_SETS = 2_000  # distinct answer sets kept shared (questions x languages, and a margin)
 
 
 class OpenQuestion(NamedTuple):
@@ -116,6 +119,13 @@ class TelegramChannel:
         self.known: OrderedDict[str, None] = OrderedDict()  # people seen by this process
         self.finished: set[int] = set()  # updates whose inbox row this handler removed
         self.busy = 0  # updates being handled (a cosmetic edit waits for an idle moment)
+        self.answer_sets: dict[tuple, tuple] = {}  # one copy of each question's answers, shared by everyone asked
+
+    def _shared(self, answers: tuple) -> tuple:
+        """The one copy of ``answers`` kept (10,000 people asked the same question hold one)."""
+        if len(self.answer_sets) > SHARED_ANSWER_SETS:
+            self.answer_sets.clear()
+        return self.answer_sets.setdefault(answers, answers)
 
     def _remember(self, table: OrderedDict, key, value) -> None:
         table[key] = value
@@ -189,25 +199,25 @@ class TelegramChannel:
 
     async def _send_replies(self, bot, chat_id: int, key: str, update_id: int, replies: list[Rendered],
                             mark: str | None) -> None:
-        """Sends each reply as one HTML message with its keyboard, counting each one sent."""
+        """Sends the replies as HTML messages (consecutive ones joined where they fit,
+        bot.keyboards.messages), each with its keyboard, counting the replies sent."""
         if replies and not any(r.buttons or r.expects for r in replies):
             self.open.pop(chat_id, None)  # no question is open any more (a result, a notice)
-        for n, reply in enumerate(replies):
-            text = html_text(reply)
-            if n == 0 and mark:
-                text = f"➡️ <b>{html.escape(mark, quote=False)}</b>\n{text}"
+        head = f"➡️ <b>{html.escape(mark, quote=False)}</b>\n" if mark else ""
+        joined = messages(replies, head)
+        for n, (text, reply, count) in enumerate(joined):
             markup = keyboard(reply)
             sent = await self._send(bot, chat_id, text, markup, reply.protect)
             if reply.document:  # the person's own copy of their form
                 await with_retries(lambda r=reply: bot.send_document(
                     chat_id, InputFile(r.document[1], filename=r.document[0]), protect_content=r.protect), "sendDocument")
             if reply.buttons or reply.expects:
-                answers = tuple((i, b.label) for i, b in enumerate(reply.buttons) if not b.nav)
+                answers = self._shared(tuple((i, b.label) for i, b in enumerate(reply.buttons) if not b.nav))
                 self._remember(self.open, chat_id, OpenQuestion(reply.seq, answers, reply.expects,
                                                                 sent.message_id if sent else 0, markup is not None,
                                                                 reply.asks))
-            if n < len(replies) - 1:
-                await self.assistant.reply_sent(key, update_id)
+            if n < len(joined) - 1:
+                await self.assistant.reply_sent(key, update_id, count)
         await self._finish(update_id, key)
 
     async def _finish(self, update_id: int, key: str | None) -> None:

@@ -139,9 +139,10 @@ class Assistant:
         erased = await after_step(tx, user_key, state.flows)  # /forget: the erasure, once the session is written
         return replies, outgoing, state.lang, erased is not None
 
-    async def reply_sent(self, user_key: str, update_id: int) -> None:
-        """One more reply of ``update_id`` is sent (in order): a redelivery sends the rest."""
-        await self.db.run(lambda tx: tx.inbox.reply_sent(user_key, update_id))
+    async def reply_sent(self, user_key: str, update_id: int, count: int = 1) -> None:
+        """``count`` more replies of ``update_id`` are sent (in order; several may go in one
+        message): a redelivery sends the rest."""
+        await self.db.run(lambda tx: tx.inbox.reply_sent(user_key, update_id, count=count))
 
     async def known(self, user_key: str) -> bool:
         """Whether the person has an account (not yet, or no longer: forgotten)."""

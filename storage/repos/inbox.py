@@ -90,9 +90,10 @@ class InboxRepo:
             return []
         return self._cipher.decrypt_json(token, aad=replies_aad(user_key))[sent:]
 
-    async def reply_sent(self, user_key: str, update_id: int, *, all_of_them: bool = False) -> bool:
-        """Count one more reply of ``update_id`` as sent (or every one); False if they were replaced."""
-        sent = "total" if all_of_them else "CASE WHEN sent < total THEN sent + 1 ELSE total END"
+    async def reply_sent(self, user_key: str, update_id: int, *, all_of_them: bool = False, count: int = 1) -> bool:
+        """Count ``count`` more replies of ``update_id`` as sent (several replies joined in one
+        message), or every one; False if they were replaced."""
+        sent = "total" if all_of_them else "CASE WHEN sent + ? < total THEN sent + ? ELSE total END"
+        params = (user_key, int(update_id)) if all_of_them else (int(count), int(count), user_key, int(update_id))
         return bool(await run(
-            self._conn, f"UPDATE last_replies SET sent = {sent} WHERE user_key = ? AND update_id = ?",
-            (user_key, int(update_id))))
+            self._conn, f"UPDATE last_replies SET sent = {sent} WHERE user_key = ? AND update_id = ?", params))

@@ -271,7 +271,7 @@ def check_result(s: ScriptedUser, today: dt.date | None) -> Expected:
         assert ED.category_names[d["primary"]].get(lang) in headline
         facts = facts_for(exp.answers, edition=ED, today=today)
         cl = checklist(facts, d["primary"], None, ED)
-        lists = [m.text for m in s.result if m.text.startswith("📋")]
+        lists = checklists(s.result)  # in the result's one message
         assert len(lists) == 1, f"user {s.user.id}: {len(lists)} checklists"
         assert ED.category_names[d["primary"]].get(lang) in lists[0]
         for item in cl.items:
@@ -279,8 +279,13 @@ def check_result(s: ScriptedUser, today: dt.date | None) -> Expected:
         rule = ED.materials.copies_rule
         assert (rule.zh_CN if lang == "zh_CN" else rule.en) in lists[0]
     else:
-        assert not any(m.text.startswith("📋") for m in s.result)
+        assert not checklists(s.result)
     return exp
+
+
+def checklists(messages: list[Message]) -> list[str]:
+    """The checklists in the messages: each from its 📋 line to the next one (or the end)."""
+    return [part for m in messages for part in ("\n" + (m.text or "")).split("\n📋")[1:]]
 
 
 def transcript_questions(user: FakeUser, lang: str) -> list[str]:

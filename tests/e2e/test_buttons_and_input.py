@@ -72,15 +72,13 @@ async def test_html_in_what_people_type_never_breaks_a_send(fake_telegram, tmp_p
         eve = ScriptedUser(tg.user(3002, "<b>Eve</b> & <i>", language_code="en"), "en",
                            profile(), how="mixed")
         await eve.user.send(HTML)                        # before any conversation
-        assert (await eve.user.next_message()).text == t("en", "menu.not_understood")
-        await eve.user.next_message()                    # the menu
+        assert (await eve.user.next_message()).text.startswith(t("en", "menu.not_understood"))  # with the menu
         await eve.user.send(f"/start {HTML}")            # a start payload
         await eve.user.next_message()                    # the menu again
         await eve.user.send(f"/language {HTML}")         # a command argument
         assert (await eve.user.next_message()).text == t("en", "lang.choose")
         await eve.user.send(f"/{HTML}")                  # an unknown "command"
-        assert (await eve.user.next_message()).text == t("en", "nav.unknown_command")
-        await eve.user.next_message()
+        assert (await eve.user.next_message()).text.startswith(t("en", "nav.unknown_command"))  # with the menu
 
         await eve.start()
         for _ in range(3):                               # as the answer to a yes/no question

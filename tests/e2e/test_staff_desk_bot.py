@@ -143,9 +143,10 @@ async def test_a_drafts_life_at_the_staff_desk_over_http(fake_telegram, tmp_path
         assert t(ZH, "staff.refused.role") in applicant.text
         # start, then a stale press of the same button changes nothing
         stale_view = reviewer.with_button(t(ZH, "staff.btn.start"))
+        stale_data = stale_view.buttons[0][0][1]  # read now: the press may take the buttons off
         await reviewer.press(t(ZH, "staff.btn.start"))
         assert status_in_db(tmp_path) == "under_review"
-        q = await reviewer.user.press_data(stale_view, stale_view.buttons[0][0][1])
+        q = await reviewer.user.press_data(stale_view, stale_data)
         assert (await reviewer.user.wait_answer(q)).get("text") == t(ZH, "nav.stale")
         # return with the mobile reopened; the applicant corrects it and resubmits
         await reviewer.press(t(ZH, "staff.btn.return"))

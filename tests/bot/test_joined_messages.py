@@ -1,0 +1,46 @@
+"""A step's replies as Telegram messages: text-only replies joined with what follows,
+a question always a message of its own, never over Telegram's 4096 characters."""
+from __future__ import annotations
+
+from bot.keyboards import MAX_TEXT, messages
+from dialogs.render import Rendered, Shown
+
+
+def text(s: str, **kw) -> Rendered:
+    return Rendered(s, (), None, None, **kw)
+
+
+def question(s: str) -> Rendered:
+    return Rendered(s, (), 3, None, asks="birth_date", buttons=(Shown("是"), Shown("否")))
+
+
+def closing(s: str) -> Rendered:
+    return Rendered(s, (), 4, None, buttons=(Shown("重新开始", nav=True),))
+
+
+def test_a_result_is_one_message_with_the_buttons_of_its_last_reply():
+    result = [text("✅ 符合"), text("📋 材料"), closing("下一步")]
+    (only,) = messages(result, head="➡️ <b>否</b>\n")
+    assert only.text == "➡️ <b>否</b>\n✅ 符合\n\n📋 材料\n\n下一步"
+    assert only.reply is result[-1] and only.replies == 3
+
+
+def test_a_question_stays_a_message_of_its_own():
+    joined = messages([text("您好"), question("您的出生日期？")])
+    assert [m.text for m in joined] == ["您好", "您的出生日期？"]
+    assert [m.replies for m in joined] == [1, 1]
+
+
+def test_nothing_is_joined_after_buttons_a_file_or_across_protection():
+    after_buttons = messages([closing("菜单"), text("说明")])
+    after_file = messages([text("表格", document=("a.pdf", b"%PDF")), text("说明")])
+    protected = messages([text("身份证号", protect=True), text("说明")])
+    assert len(after_buttons) == len(after_file) == len(protected) == 2
+
+
+def test_joined_text_stays_within_telegrams_limit_and_is_escaped():
+    long = "字" * (MAX_TEXT - 10)
+    joined = messages([text(long), text("<b>&"), closing("下一步")])
+    assert [m.replies for m in joined] == [1, 2]
+    assert joined[1].text == "&lt;b&gt;&amp;\n\n下一步"
+    assert all(len(m.text) <= MAX_TEXT for m in joined)
