@@ -5,8 +5,8 @@ Why not a library: openpyxl's write-only mode took 108 s and XlsxWriter's
 constant_memory mode ~75 s for the 100,000-household records export (about 7 million
 cells; docs/benchmarks.md): both spend ~10 µs of Python per cell. Here a row is one
 string join. The first sheet is compressed straight into the ZIP as it is written;
-the other sheets go to temporary files (a ZIP member is written one at a time) and
-are copied in at the end.
+the other sheets go deflated to temporary files (a ZIP member is written one at a
+time) and are copied in at the end.
 
 Text is always inline text (``t="inlineStr"``): a leading ``=`` is never a formula and
 characters XML 1.0 cannot carry (control characters) are dropped. Numbers are
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import tempfile
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Any, BinaryIO
@@ -31,11 +31,11 @@ _DOC = "http://schemas.openxmlformats.org/officeDocument/2006"
 _PKG = "http://schemas.openxmlformats.org/package/2006"
 _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|^[ \t\r\n]|[ \t\r\n]$")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|^[ \t\n]|[ \t\n]$")
 # over a row's texts joined by "\n": most rows need no escaping at all, found with two
 # searches instead of one per cell (an outer XML whitespace of a value touches a "\n")
-_ROW_CHARS = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ROW_EDGES = re.compile("[ \t\r\n]\n|\n[ \t\r\n]")
+_ROW_CHARS = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ROW_EDGES = re.compile("[ \t\n]\n|\n[ \t\n]")
 _HEAD = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}><sheetData>'
 _TAIL = "</sheetData></worksheet>"
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
@@ -54,12 +54,13 @@ def column_letters(index: int) -> str:
 
 def _special_text(value: str) -> str:
     """Inline text that needs escaping, dropped characters or kept outer whitespace."""
-    return f'<is><t xml:space="preserve">{escape(_ILLEGAL.sub("", value))}</t></is>'
+    text = escape(_ILLEGAL.sub("", value)).replace("\r", "&#13;")  # a bare CR would read back as LF
+    return f'<is><t xml:space="preserve">{text}</t></is>'
 
 
 _EMPTY = type(None)
 _KINDS = {str: "text", int: "number", Decimal: "number"}
-_TEMPLATES_AT_MOST = 4096  # row shapes remembered per sheet (memory stays bounded)
+_TEMPLATES_AT_MOST = 512  # row shapes remembered per sheet (memory stays bounded)
 _FLUSH_ROWS = 256
 
 
@@ -70,7 +71,7 @@ class _Sheet:
     template made once per row shape (which columns are empty, text or a number); other
     rows cell by cell."""
 
-    def __init__(self, name: str, out: IO[bytes]) -> None:
+    def __init__(self, name: str, out: Any) -> None:
         self.name, self.out, self.rows = name, out, 0
         self._cells: list[str] = []  # '<c r="A' per column: the row number follows
         self._templates: dict[tuple[type, ...], str] = {}
@@ -159,6 +160,29 @@ class _Sheet:
         self.out.write(_TAIL.encode())
 
 
+class _Spool:
+    """A later sheet's XML kept deflated in a temporary file until its turn in the ZIP
+    (a tenth of the disk the plain XML would take)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._deflate = zlib.compressobj(_COMPRESSION)
+
+    def write(self, data: bytes) -> None:
+        self._file.write(self._deflate.compress(data))
+
+    def copy_to(self, out: IO[bytes]) -> None:
+        self._file.write(self._deflate.flush())
+        self._file.seek(0)
+        inflate = zlib.decompressobj()
+        while chunk := self._file.read(1 << 20):
+            out.write(inflate.decompress(chunk))
+        out.write(inflate.flush())
+
+    def close(self) -> None:
+        self._file.close()
+
+
 class StreamingWorkbook:
     """Sheets written row by row into an XLSX on ``stream``; use as a context manager.
 
@@ -170,16 +194,17 @@ class StreamingWorkbook:
         self._zip = ZipFile(stream, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=_COMPRESSION)
         self._created, self._title, self._creator = created, title, creator
         self._sheets: list[_Sheet] = []
-        self._spools: list[IO[bytes]] = []
+        self._spools: list[_Spool] = []
 
     def sheet(self, name: str) -> _Sheet:
         if len(name) > 31 or any(c in name for c in "[]:*?/\\") or name in (s.name for s in self._sheets):
             raise ValueError(f"not a sheet name Excel accepts: {name!r}")
         index = len(self._sheets) + 1
+        out: Any
         if index == 1:
             out = self._zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
         else:
-            out = tempfile.TemporaryFile()
+            out = _Spool()
             self._spools.append(out)
         self._sheets.append(_Sheet(name, out))
         return self._sheets[-1]
@@ -191,9 +216,8 @@ class StreamingWorkbook:
             if i == 1:
                 sheet.out.close()
                 continue
-            sheet.out.seek(0)
             with self._zip.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as member:
-                shutil.copyfileobj(sheet.out, member, 1 << 20)
+                sheet.out.copy_to(member)
             sheet.out.close()
         for name, text in self._parts().items():
             self._zip.writestr(name, text)
@@ -206,8 +230,11 @@ class StreamingWorkbook:
         if kind is None:
             self.close()
             return
-        for spool in self._spools:
+        for spool in self._spools:  # failed: let go of the files (what was written is not a workbook)
             spool.close()
+        if self._sheets:
+            self._sheets[0].out.close()
+        self._zip.close()
 
     def _parts(self) -> dict[str, str]:
         xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -5,7 +5,8 @@ from storage.errors import ConflictError, StorageError
 from storage.repos.drafts import ConsentRecord, StoredDraft
 from storage.repos.deadlines import Deadline
 from storage.repos.reminders import PlannedReminder, Reminder
-from storage.repos.cases import CaseEvent, Filing, FilingTally, Notice
+from storage.repos.cases import CaseEvent, Filing, Notice
+from storage.repos.filing_statistics import FilingTally
 from storage.repos.staff import Invite, StaffMember, Unit
 from storage.models import ROLES, AuditEntry, DialogSession, OutboxMessage, User, channel_of, user_key
 

@@ -8,7 +8,8 @@
 - notices: one unit's public notice, its period and the drafts it lists;
 - filings: a filed household's dates (filed, entry deadline, entered, card made,
   closed) and its statistics codes (option keys of the edition, no names), so the
-  statistics table is a query, not a decryption of every form.
+  statistics table is a query, not a decryption of every form
+  (storage/repos/filing_statistics.py).
 
 Nothing is deleted: a cancelled household keeps its filing row and its history.
 """
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from storage.crypto import DataCipher
 from storage.repos.base import Conn, fetch_all, fetch_one, placeholders, run
+from storage.repos.filing_statistics import FilingStatistics
 from storage.times import Clock, from_db, to_db
 
 EventKind = Literal["visit", "decision", "target", "objection", "help"]
@@ -88,22 +90,10 @@ class Filing(BaseModel):
     filed_by: str
 
 
-STATISTICS_CODES = ("category", "primary_cause", "key_group", "measure", "plan")
-
-
-class FilingTally(BaseModel):
-    """Filings counted for the statistics table: the cleared ones by (close status,
-    reason), the filed ones' total and their count per code of each statistics field."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    cleared: list[tuple[str, str | None, int]]
-    filed: int
-    codes: dict[str, list[tuple[str | None, int]]]
-
-
-class CaseRepo:
+class CaseRepo(FilingStatistics):
     """Case events, notices and filings."""
+
+    _FILING_COLUMNS = _FILING
 
     def __init__(self, conn: Conn, cipher: DataCipher, clock: Clock) -> None:
         self._conn = conn
@@ -276,55 +266,6 @@ class CaseRepo:
         """As :meth:`filed_plaintexts`, the content decoded."""
         return [(ref, status, json.loads(plain))
                 for ref, status, plain in await self.filed_plaintexts(unit=unit, after=after, batch=batch)]
-
-    # ---- the statistics table (7号 附件2), counted in the database -----------------------------
-    # As documents/statistics._counted_as: a closed filing counts in A once closed (or closed
-    # on no day), any other filing in B once filed; the codes are plain option keys.
-    _CLEARED = "close_status IS NOT NULL AND (closed_on IS NULL OR closed_on <= ?)"
-    _FILED = "(close_status IS NULL OR closed_on > ?) AND filed_on <= ?"
-
-    def _counted(self, which: str, unit: str | None, as_of: dt.date) -> tuple[str, list[Any]]:
-        day = as_of.isoformat()
-        where, params = (self._CLEARED, [day]) if which == "cleared" else (self._FILED, [day, day])
-        if unit is not None:
-            where += " AND unit = ?"
-            params.append(unit)
-        return where, params
-
-    async def statistics_tally(self, *, unit: str | None = None, as_of: dt.date) -> FilingTally:
-        """The filings of one unit (or all) as of a day, counted by code in the database."""
-        where, params = self._counted("cleared", unit, as_of)
-        cleared = await fetch_all(self._conn, f"SELECT close_status, close_reason, COUNT(*) FROM filings "
-                                  f"WHERE {where} GROUP BY close_status, close_reason", params)
-        where, params = self._counted("filed", unit, as_of)
-        codes: dict[str, list[tuple[str | None, int]]] = {}
-        for field in STATISTICS_CODES:
-            rows = await fetch_all(self._conn, f"SELECT {field}, COUNT(*) FROM filings WHERE {where} "
-                                   f"GROUP BY {field}", params)
-            codes[field] = [(code, int(n)) for code, n in rows]
-        return FilingTally(cleared=[(status, reason, int(n)) for status, reason, n in cleared],
-                           filed=sum(n for _, n in codes[STATISTICS_CODES[0]]), codes=codes)
-
-    async def filed_holding(self, codes: dict[str, list[str | None]], *, unit: str | None = None,
-                            as_of: dt.date) -> list[Filing]:
-        """The filings counted in B as of a day that hold any of ``codes`` (field -> codes,
-        None: no code): the households the statistics table cannot count."""
-        where, params = self._counted("filed", unit, as_of)
-        anyof = []
-        for field, values in codes.items():
-            if field not in STATISTICS_CODES:
-                raise ValueError(f"filings: {field!r} is not a statistics code")
-            known = [v for v in values if v is not None]
-            if known:
-                anyof.append(f"{field} IN ({placeholders(len(known))})")
-                params += known
-            if None in values:
-                anyof.append(f"{field} IS NULL")
-        if not anyof:
-            return []
-        rows = await fetch_all(self._conn, f"SELECT {_FILING} FROM filings WHERE {where} AND ({' OR '.join(anyof)}) "
-                               "ORDER BY reference", params)
-        return [self._filing(r) for r in rows]
 
     async def count_filings(self, *, unit: str | None = None) -> int:
         """How many households are filed (of one unit), closed ones included."""

@@ -33,11 +33,12 @@ def test_values_come_back_as_written():
 
 
 def test_text_is_only_text():
-    tricky = ["=1+1", "a & b <c>", " 前后空格 ", "line\nbreak", "bell\x07gone", "\t", "=HYPERLINK(\"x\")", "😀"]
+    tricky = ["=1+1", "a & b <c>", " 前后空格 ", "line\nbreak", "bell\x07gone", "\t", "=HYPERLINK(\"x\")", "😀",
+              "cr\r\nlf"]
     wb = written(("s", [tricky, ["plain", "=SUM(A1:A2)"]]))
     ws = wb["s"]
     assert [c.value for c in ws[1]] == ["=1+1", "a & b <c>", " 前后空格 ", "line\nbreak", "bellgone", "\t",
-                                        "=HYPERLINK(\"x\")", "😀"]
+                                        "=HYPERLINK(\"x\")", "😀", "cr\r\nlf"]
     assert all(c.data_type == "s" for c in ws[1]) and ws["B2"].data_type == "s"  # no formula
 
 
