@@ -175,7 +175,7 @@ class _Spool:
         self._file.write(self._deflate.flush())
         self._file.seek(0)
         inflate = zlib.decompressobj()
-        while chunk := self._file.read(1 << 20):
+        while chunk := self._file.read(1 << 16):  # ~1 MB of XML at a time
             out.write(inflate.decompress(chunk))
         out.write(inflate.flush())
 
