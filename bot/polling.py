@@ -2,10 +2,13 @@
 
 PTB's Updater confirms the updates it fetched with its very next getUpdates call,
 while they may still be in hand. Here each update is written to the update inbox
-(``tx.inbox``, encrypted) before it is handed on: :class:`InboxBot` writes every
-batch it fetches in one transaction before returning it (so before the next poll
-confirms it), and :class:`InboxQueue` writes an update that comes another way
-(a webhook: before Telegram gets its 200). The channel deletes an update from the
+(``tx.inbox``, encrypted) before Telegram is told it arrived: :class:`InboxBot` queues
+the write of every batch it fetches (one transaction) before handing the batch on, and
+waits for it before the next poll (the one that confirms it); the batch's own dialog
+steps are queued after that write, so they commit with it or after it (group commit,
+storage/group_commit.py) and a person's answer never waits for its own write first.
+:class:`InboxQueue` writes an update that comes another way (a webhook: before
+Telegram gets its 200). The channel deletes an update from the
 inbox once its replies are sent (``Inbox.done``); at the next start the ones left
 (a crash, a kill) are handled again first (``Inbox.replay``), the assistant
 recognising those it already applied by their ``update_id``. Every poll therefore
@@ -35,6 +38,7 @@ class Inbox:
         self.db = db
         self._recent: OrderedDict[int, None] = OrderedDict()
         self.kept: set[int] = set()  # fetched and kept by the bot, on their way to the queue
+        self.keeping: tuple[list[Update], asyncio.Future] | None = None  # the last batch, being written
 
     def first_time(self, update_id: int) -> bool:
         """False for an update already taken in by this process (a second copy)."""
@@ -47,13 +51,31 @@ class Inbox:
 
     async def keep(self, updates: list[Update]) -> None:
         """Writes updates to the inbox in one transaction."""
+        future = self.keep_soon(updates)
+        if future is not None:
+            await future
+
+    def keep_soon(self, updates: list[Update]) -> asyncio.Future | None:
+        """Queues the write of ``updates`` (ahead of any step queued later); its future."""
         rows = [(u.update_id, u.to_dict()) for u in updates]
 
         async def write(tx):
             for update_id, payload in rows:
                 await tx.inbox.receive(CHANNEL, update_id, payload)
-        if rows:
-            await self.db.run(write)
+        return self.db.submit(write) if rows else None
+
+    async def written(self) -> None:
+        """Waits until the last batch fetched is in the inbox (written again if that failed:
+        raising, nothing more is fetched, so nothing unwritten is confirmed)."""
+        if self.keeping is None:
+            return
+        updates, future = self.keeping
+        try:
+            await future
+        except Exception as exc:
+            log.warning("updates not kept in the inbox (%s): trying again", type(exc).__name__)
+            await self.keep(updates)
+        self.keeping = None
 
     async def done(self, update_id: int, user_key: str | None = None) -> None:
         """The update is handled and its replies sent: forget it (and count the replies sent)."""
@@ -76,7 +98,8 @@ class Inbox:
 
 
 class InboxBot(ExtBot):
-    """An ExtBot whose getUpdates keeps what it fetched in the inbox before returning it."""
+    """An ExtBot whose getUpdates queues the write of what it fetched to the inbox and
+    waits for it before the next poll confirms it."""
 
     inbox: Inbox | None = None
 
@@ -85,11 +108,14 @@ class InboxBot(ExtBot):
             self.inbox = inbox
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
-        updates = await super().get_updates(*args, **kwargs)
         if self.inbox is None:
-            return updates
+            return await super().get_updates(*args, **kwargs)
+        await self.inbox.written()  # this poll confirms the last batch: it must be in the inbox
+        updates = await super().get_updates(*args, **kwargs)
         fresh = tuple(u for u in updates if self.inbox.first_time(u.update_id))
-        await self.inbox.keep(list(fresh))
+        future = self.inbox.keep_soon(list(fresh))
+        if future is not None:
+            self.inbox.keeping = (list(fresh), future)
         self.inbox.kept.update(u.update_id for u in fresh)
         return fresh
 

@@ -214,6 +214,11 @@ class Database:
         ``step`` may await only the repositories of ``tx`` (anything else is refused); its
         result comes back after the COMMIT; if it raises, only its own changes are undone.
         ``tx.conn`` is the raw sqlite3 connection here."""
+        return await self.submit(step)
+
+    def submit(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> asyncio.Future[T]:
+        """Queues ``step`` at once (steps run in the order queued) and returns the future of
+        its result, set after the COMMIT; :meth:`run` awaits it. Call from the event loop."""
         task = asyncio.current_task()
         if task is not None and self._owner is task:
             raise StorageError("nested transaction: this task already holds one")
@@ -223,7 +228,7 @@ class Database:
         self._queued.append((step, future))
         if self._committer is None or self._committer.done():
             self._committer = asyncio.create_task(self._commit_queued(), name="database-group-commit")
-        return await future
+        return future
 
     async def _commit_queued(self) -> None:
         """The group committer: runs what is queued, batch after batch, until none is left."""
