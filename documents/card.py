@@ -11,9 +11,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from documents import text as tx
-from documents.docx_out import to_docx
 from documents.layout import Cell, Layout, Para, cell, grid, label
-from documents.pdf_out import to_pdf
 from rules.edition import Edition
 from rules.form import RegistrationForm
 
@@ -116,9 +114,11 @@ def card_layout(card: ContactCard, edition: Edition, *, lang: str = "zh_CN") -> 
 
 def card_docx(card: ContactCard, edition: Edition, *, lang: str = "zh_CN") -> bytes:
     """The card (both copies) as DOCX bytes."""
+    from documents.docx_out import to_docx  # loaded when a document is made (RSS)
     return to_docx(card_layout(card, edition, lang=lang))
 
 
 def card_pdf(card: ContactCard, edition: Edition, *, lang: str = "zh_CN") -> bytes:
     """The card (both copies) as PDF bytes."""
+    from documents.pdf_out import to_pdf  # loaded when a document is made (RSS)
     return to_pdf(card_layout(card, edition, lang=lang))

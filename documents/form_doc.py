@@ -12,9 +12,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from documents import text as tx
-from documents.docx_out import to_docx
 from documents.layout import Cell, Layout, Para, cell, grid, label
-from documents.pdf_out import to_pdf
 from rules.edition import Edition
 from rules.form import RegistrationForm, contract_band, form_figures
 
@@ -192,10 +190,12 @@ def registration_form_layout(doc: FormDocument, edition: Edition, *, lang: str =
 def registration_form_docx(doc: FormDocument, edition: Edition, *, lang: str = "zh_CN",
                            full_bank_card: bool = False) -> bytes:
     """The 登记表 as DOCX bytes."""
+    from documents.docx_out import to_docx  # loaded when a document is made (RSS)
     return to_docx(registration_form_layout(doc, edition, lang=lang, full_bank_card=full_bank_card))
 
 
 def registration_form_pdf(doc: FormDocument, edition: Edition, *, lang: str = "zh_CN",
                           full_bank_card: bool = False) -> bytes:
     """The 登记表 as PDF bytes."""
+    from documents.pdf_out import to_pdf  # loaded when a document is made (RSS)
     return to_pdf(registration_form_layout(doc, edition, lang=lang, full_bank_card=full_bank_card))

@@ -14,9 +14,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from documents import text as tx
-from documents.docx_out import to_docx
 from documents.layout import Layout, Para, cell, grid, label
-from documents.pdf_out import to_pdf
 from rules.edition import Edition
 from rules.form import RegistrationForm, form_figures
 from rules.workdays import NoticeDates, notice_dates
@@ -89,9 +87,11 @@ def notice_layout(notice: PublicNotice, edition: Edition, *, lang: str = "zh_CN"
 
 def notice_docx(notice: PublicNotice, edition: Edition, *, lang: str = "zh_CN") -> bytes:
     """The notice as DOCX bytes."""
+    from documents.docx_out import to_docx  # loaded when a document is made (RSS)
     return to_docx(notice_layout(notice, edition, lang=lang))
 
 
 def notice_pdf(notice: PublicNotice, edition: Edition, *, lang: str = "zh_CN") -> bytes:
     """The notice as PDF bytes."""
+    from documents.pdf_out import to_pdf  # loaded when a document is made (RSS)
     return to_pdf(notice_layout(notice, edition, lang=lang))
