@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -242,7 +242,7 @@ class Edition(_Strict):
         """The value of parameter ``name``."""
         return self.parameters[name].value
 
-    @property
+    @cached_property
     def multiplier(self) -> Decimal:
         """The marginal multiplier (1.5 in 2016)."""
         return Decimal(self.param("marginal_multiplier"))

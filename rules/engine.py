@@ -117,7 +117,10 @@ def _notes(cats: dict[str, Outcome], facts: Facts, ed: Edition) -> tuple[Note, .
         if cost * size > income:
             notes.append(Note(COSTS_EXCEED_INCOME, name, cents(Decimal(0))))
         literal = cats[name]
-        if literal.status in (PASS, FAIL):
+        # The literal reading subtracts the cost once per member, the other once in all: the
+        # same for one person, and the literal one passes whenever the other does. So they
+        # can differ only where the literal one passes on the costs of a larger household.
+        if literal.status == PASS and literal.detail == "adjusted_income_within_line" and size > 1:
             other = CATEGORY_CONDITIONS[name](facts, ed, reading=HOUSEHOLD)
             if other.status in (PASS, FAIL) and other.status != literal.status:
                 figure = cents(max((income - cost) / size / 12, Decimal(0)))
