@@ -163,9 +163,11 @@ def case_view(turn: Turn, draft: Draft) -> list[Reply]:
         head.append(Msg("form.recap_on_behalf"))
     if draft.content.comment:
         head.append(Msg("draft.comment", {"comment": draft.content.comment}))
-    others = other_files(turn, draft)
+    others, said_not_filed = other_files(turn, draft)
     if others:  # 一户一档: the applicant or their spouse has another file on record or under way
         head.append(Msg("staff.case_other_files", {"refs": ", ".join(others)}))
+    if said_not_filed:  # the screening's "not filed elsewhere" checked against them
+        head.append(Msg("staff.case_filed_elsewhere_contradicted", {"refs": ", ".join(said_not_filed)}))
     replies = [Reply(tuple(head), protect=True)]
     for section, paths in ff.SECTIONS:
         lines = [Msg(ff.SECTION_TITLES[section])]
@@ -186,14 +188,17 @@ def case_view(turn: Turn, draft: Draft) -> list[Reply]:
     return replies
 
 
-def other_files(turn: Turn, draft: Draft) -> list[str]:
-    """The household's other files (same applicant or spouse, by keyed ID hashes: dialogs/access.py)."""
-    from dialogs.access import household_files
+def other_files(turn: Turn, draft: Draft) -> tuple[list[str], list[str]]:
+    """The household's other files (same applicant or spouse, by keyed ID hashes: dialogs/access.py),
+    and those of them that contradict the screening's answer "not filed elsewhere"."""
+    from dialogs.access import filed_elsewhere_contradicted, household_files
 
     tx = turn.ctx.tx
     if tx is None or not hasattr(tx, "privacy"):
-        return []
-    return [d.reference for d in household_files(inline(tx.privacy.duplicates(draft.reference)))]
+        return [], []
+    found = inline(tx.privacy.duplicates(draft.reference))  # one row per ID number in common: each file once
+    return (list(dict.fromkeys(d.reference for d in household_files(found))),
+            list(dict.fromkeys(d.reference for d in filed_elsewhere_contradicted(found, draft.content.screening))))
 
 
 def read_date(text: str, turn: Turn) -> dt.date | None:

@@ -29,12 +29,14 @@ def full_form(**changes: Any) -> RegistrationForm:
 
 
 async def seed_draft(assistant, reference: str, *, status: str = "submitted", unit: str = UNIT,
-                     applicant: str = APPLICANT_KEY, **changes: Any) -> StoredDraft:
-    """A stored draft in ``status`` (the employer is the unit)."""
+                     applicant: str = APPLICANT_KEY, screening: dict[str, Any] | None = None,
+                     **changes: Any) -> StoredDraft:
+    """A stored draft in ``status`` (the employer is the unit), prefilled from ``screening``'s answers."""
     form = full_form(employer=unit, **changes)
     skipped = [f for f in ff.OPTIONAL if getattr(form, f, None) in (None, [], "")]
     progress = Progress(skipped=skipped, members_done=True, figures_confirmed=True, declared=True)
-    content = DraftContent(form=form, verdict="eligible", progress=progress).model_dump(mode="json")
+    content = DraftContent(form=form, screening=screening or {}, verdict="eligible",
+                           progress=progress).model_dump(mode="json")
     async with assistant.db.transaction() as tx:
         return await tx.drafts.save(StoredDraft(
             reference=reference, status=status, category=form.hardship_category, unit=unit, applicant_key=applicant,

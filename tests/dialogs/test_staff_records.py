@@ -10,12 +10,14 @@ import io
 from collections import Counter
 
 import pytest
-from harness import msg
+from form_filler import APPLICANT, SON, WIFE
+from harness import msg, msg_head
 from openpyxl import load_workbook
-from staff_helpers import seed_draft, staff, status_of
+from staff_helpers import CLERK, REVIEWER, seed_draft, staff, status_of
 from test_staff_desk import assistant, calendar, open_at_desk  # noqa: F401 (fixtures)
 
 from dialogs import staff_inbox
+from dialogs.access import STAFF_READ
 from dialogs.drafts import Desk
 from documents.text import load_data
 from rules import lifecycle
@@ -179,3 +181,32 @@ async def test_a_second_file_of_the_same_household_is_shown_to_the_reviewer(assi
     await seed_draft(assistant, "TWO00002")  # the same applicant's ID number, found by its keyed hash
     await open_at_desk(reviewer, "TWO00002")
     assert msg("staff.case_other_files", refs="ONE00001") in reviewer.text
+    assert msg_head("staff.case_filed_elsewhere_contradicted") not in reviewer.text  # no screening answer to check
+
+
+async def test_a_no_to_filed_elsewhere_is_flagged_where_the_spouse_has_a_file(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_draft(assistant, "ONE00001", status="filed")  # the husband's file, his wife a member
+    husband = {**WIFE, "relation": "husband", "id_number": APPLICANT["id_number"], "name": APPLICANT["name"],
+               "sex": "male", "birth_date": "1975-06-01"}
+    wife = {"name": WIFE["name"], "id_number": WIFE["id_number"], "sex": "female", "birth_date": "1978-03-02",
+            "members": [husband, SON]}
+    await seed_draft(assistant, "TWO00002", applicant="tg:1002", screening={"filed_elsewhere": False}, **wife)
+    await open_at_desk(reviewer, "TWO00002")
+    assert msg("staff.case_other_files", refs="ONE00001") in reviewer.text  # each file once
+    assert msg("staff.case_filed_elsewhere_contradicted", refs="ONE00001") in reviewer.text
+    await seed_draft(assistant, "THR00003", applicant="tg:1003", screening={"filed_elsewhere": True}, **wife)
+    await open_at_desk(reviewer, "THR00003")  # said so at the screening: shown, nothing contradicted
+    assert msg("staff.case_other_files", refs="ONE00001, TWO00002") in reviewer.text
+    assert msg_head("staff.case_filed_elsewhere_contradicted") not in reviewer.text
+
+
+async def test_every_staff_read_of_a_whole_case_is_an_audit_row(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_draft(assistant, "ONE00001")
+    await open_at_desk(reviewer, "ONE00001")
+    await open_at_desk(clerk, "ONE00001")  # the clerk's unit
+    await open_at_desk(reviewer, "ONE00001")
+    async with assistant.db.transaction() as tx:
+        reads = [(a.actor, a.after) for a in await tx.audit.list_for("draft:ONE00001") if a.action == STAFF_READ]
+    assert reads == [(REVIEWER, "record"), (CLERK, "record"), (REVIEWER, "record")]
