@@ -18,6 +18,7 @@ from __future__ import annotations
 from rules import lifecycle
 
 from dialogs.drafts import Draft, desk_of
+from dialogs.form_facts import judge_mark
 from dialogs.flow import Flow, FlowState, Replies, Turn
 from dialogs.types import Choice, Msg, Pick, Reply, Text
 
@@ -59,6 +60,8 @@ def status(turn: Turn) -> Replies:
     lines, choices = [Msg("draft.title")], []
     for d in drafts:
         lines.append(_line(d))
+        if d.status != "draft" and (mark := judge_mark(d.content)):  # submitted for staff to judge
+            lines.append(mark)
         if d.status == "returned" and d.content.comment:
             lines.append(Msg("draft.comment", {"comment": d.content.comment}))
         if lifecycle.editable(d.status):

@@ -87,6 +87,8 @@ async def test_the_forms_incomes_make_it_not_eligible_and_it_is_submitted_for_st
     assert draft.content["screening"]["workplace"] == WORKER["workplace"]
     told, case = await reviewer_sees(assistant, reviewer, lang)
     assert msg("form.recap_not_eligible", lang) in told and msg("form.recap_not_eligible", lang) in case
+    await person.command("status")  # the applicant's own list says so too
+    assert msg("form.recap_not_eligible", lang) in person.text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -115,3 +117,5 @@ async def test_a_fact_the_person_cannot_tell_leaves_it_undecided_for_staff(open_
     assert draft.content["for_staff_to_judge"] is True and draft.content["unknown_facts"] == ["workplace"]
     told, case = await reviewer_sees(assistant, reviewer, lang)
     assert msg("form.recap_undecided", lang) in told and msg("form.recap_undecided", lang) in case
+    await person.command("status")
+    assert msg("form.recap_undecided", lang) in person.text and msg_head("form.recap_not_eligible", lang) not in person.text
