@@ -222,3 +222,23 @@ async def test_a_staff_read_of_a_whole_record_is_an_audit_row(assistant):
         await audit_read(tx, "tg:9001", "AAAA2222", at=tx.privacy.now(), view="case")
         [entry] = await tx.audit.list_for("draft:AAAA2222")
     assert (entry.actor, entry.action, entry.after) == ("tg:9001", STAFF_READ, "case")
+
+
+async def test_withdrawn_consent_the_screening_takes_no_id_number_after(person):
+    from harness import WORKER
+
+    await draft_started(person)  # screened with consent: the screening took the ID number
+    await person.command("privacy")
+    await person.press("pv:withdraw")
+    await person.press("ok:withdraw_yes")
+    await person.command("restart")
+    await person.press("ok:drop:restart")
+    while person.asks and person.asks != "birth_date":
+        assert not person.asks.startswith("consent:")  # withdrawn stays withdrawn: not asked again
+        if person.asks.startswith("group:"):
+            await person.answer_group(WORKER)
+        else:
+            await person.answer(WORKER[person.asks])
+    await person.say(APPLICANT_ID)
+    assert msg("err.date.id_needs_consent") in person.text and person.asks == "birth_date"
+    assert "id_number" not in await person.answers()
