@@ -5,7 +5,8 @@ reviews (a higher income changed there: the re-run asks the workplace with the c
 own question and says not eligible, with why), declares and submits all the same. The
 reviewer gets the masked summary, marked not eligible for staff to judge; every message
 that held an ID or bank number was deleted (and the bot said so); /mydraft sends the
-DOCX and the PDF; neither the log nor any bot message holds a full number. Killed
+DOCX and the PDF; neither the log nor any bot message holds a full number, and the log
+holds no illness the form named and not the token. Killed
 (SIGKILL) in the middle of the members, the restarted bot continues at the same field."""
 from __future__ import annotations
 
@@ -134,11 +135,14 @@ async def test_a_household_of_four_over_telegram(fake_telegram, tmp_path):
             assert "张三" in text and masked_card in text.replace(" ", "") and CARD not in text
         await settle(tg, quiet=0.3)
 
-        # no full number in anything the bot said or logged
+        # no full number in anything the bot said or logged; no illness and no token in the log
         said = "\n".join((m.raw or "") + (m.text or "") for chat in tg.state.bot_messages.values() for m in chat)
         log = bot.stderr()
+        assert log.strip(), "the bot logged nothing: the scan would prove nothing"
         for number in NUMBERS:
             assert number not in said and number not in log
+        for secret in (tg.token, tg.token.split(":")[1], "尿毒症", "高血压", "hypertension"):  # the form's illnesses
+            assert secret not in log, secret
     finally:
         await bot.close()
 
