@@ -60,6 +60,12 @@ async def audit_read(tx: Any, reader: str, reference: str, *, at: dt.datetime, v
     await tx.audit.add(reader, STAFF_READ, f"draft:{reference}", after=view, at=at)
 
 
+async def audit_export(tx: Any, reader: str, unit: str | None, count: int, *, at: dt.datetime) -> None:
+    """The audit row of a staff read of many whole records at once (the records export of
+    ``unit``, or of every unit): one row naming what was read and how many."""
+    await tx.audit.add(reader, STAFF_READ, f"export:{unit or '*'}", after=f"records:{count}", at=at)
+
+
 def read_in_step(turn: Any, draft: Any, *, units: Collection[str] = (), view: str = "record") -> bool:
     """Inside a dialog step (run whole on the database's thread): whether the person may
     read ``draft``; when they may and it is not their own, the audit row is written now."""

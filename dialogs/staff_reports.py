@@ -21,6 +21,7 @@ import datetime as dt
 from documents.statistics import StatisticsError
 
 from dialogs import staff_desk as sd
+from dialogs.access import audit_export
 from dialogs.flow import Flow, FlowState, Replies, Turn
 from dialogs.reminder_plan import inline
 from dialogs.staff_documents import count_filings
@@ -85,6 +86,7 @@ def export(turn: Turn) -> Replies:
     st = turn.state(ReportState)
     unit = None if st.unit == ALL else st.unit
     count = inline(turn.ctx.tx.cases.count_filings(unit=unit))
+    inline(audit_export(turn.ctx.tx, sd.actor(turn), unit, count, at=turn.ctx.tx.privacy.now()))  # a staff read
     turn.reset(ReportState)
     name = f"档案-{turn.ctx.today.isoformat()}"
     return [Reply((Msg("staff.export.started", {"count": count}),)),

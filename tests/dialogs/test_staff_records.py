@@ -210,3 +210,15 @@ async def test_every_staff_read_of_a_whole_case_is_an_audit_row(assistant):
     async with assistant.db.transaction() as tx:
         reads = [(a.actor, a.after) for a in await tx.audit.list_for("draft:ONE00001") if a.action == STAFF_READ]
     assert reads == [(REVIEWER, "record"), (CLERK, "record"), (REVIEWER, "record")]
+
+
+async def test_a_records_export_is_an_audit_row_naming_how_many_records(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    for ref in ("EXP00001", "EXP00002"):
+        await seed_filed(assistant, ref, dt.date(2016, 9, 1))
+    await reviewer.command("export")
+    await reviewer.press("stf:unit:*")
+    assert any(r.document for r in reviewer.replies), reviewer.text
+    async with assistant.db.transaction() as tx:
+        reads = [(a.actor, a.action, a.after) for a in await tx.audit.list_for("export:*")]
+    assert reads == [(REVIEWER, STAFF_READ, "records:2")]
