@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import pstats
 import random
@@ -79,7 +80,8 @@ class Process:
         env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": self.tg.base_url,
                 "TELEGRAM_API_FILE_URL": self.tg.base_file_url, "BOT_TELEGRAM_RATE": str(self.rate),
                 "BOT_DATABASE": str(self.tmp / f"{self.kind}-{time.monotonic_ns()}.sqlite3"),  # update ids restart
-                "BOT_DATA_KEY": "benchmark passphrase 123", "PYTHONPATH": str(ROOT)}
+                "BOT_DATA_KEY": "benchmark passphrase 123",
+                "PYTHONPATH": os.pathsep.join(filter(None, (os.environ.get("BENCH_PYTHONPATH"), str(ROOT))))}
         if self.kind == "echo":
             args = [str(Path(__file__)), "--echo"]
         elif self.profile:
@@ -98,11 +100,19 @@ class Process:
         await asyncio.wait_for(self.proc.wait(), 30)
 
 
-def question_kind(msg, lang: str) -> str | None:
-    from e2e.screening_user import ED, fact_asked
+@functools.cache
+def typed_questions(lang: str) -> tuple[tuple[str, str], ...]:
+    """(question sentence, kind) of every question answered by typing."""
+    from e2e.screening_user import ED, t
 
-    fact = fact_asked(msg, lang)
-    return ED.facts[fact].kind if fact in ED.facts else None
+    return tuple((t(lang, f"ask.{name}"), fact.kind) for name, fact in ED.facts.items() if fact.kind in TYPED)
+
+
+def question_kind(msg, lang: str) -> str | None:
+    """The kind of the typed question a message asks (the longest question sentence in it), or None."""
+    text = msg.text or ""
+    hits = [(len(q), kind) for q, kind in typed_questions(lang) if q in text]
+    return max(hits)[1] if hits else None
 
 
 async def person(tg, uid: int, kind: str, pace: tuple[float, float] | None, until: float,
@@ -177,11 +187,12 @@ def show(name: str, r: dict) -> None:
           f"RSS {r['rss MB']:5.1f} MB")
 
 
-async def memory(people: int, tmp: Path) -> float:
-    """RSS of the bot with ``people`` mid-screening (each started and answered once)."""
+async def memory(people: int, tmp: Path) -> tuple[float, float]:
+    """RSS of the bot idle, then with ``people`` mid-screening (each started and answered once)."""
     from e2e.fake_telegram import FakeTelegram
 
     async with FakeTelegram(token=TOKEN) as tg, Process(tg, "bot", 0, tmp) as bot:
+        idle = rss_mb(bot.proc.pid)
         async def one(uid: int) -> None:
             user = tg.user(uid, f"m{uid}", language_code="zh-hans")
             await user.send("/start screen")
@@ -194,7 +205,7 @@ async def memory(people: int, tmp: Path) -> float:
             for uid in range(100_000 + start, 100_000 + min(start + 500, people)):
                 tg.user(uid).messages.clear()  # the fake server's memory is not the bot's
         await asyncio.sleep(1.0)
-        return rss_mb(bot.proc.pid)
+        return idle, rss_mb(bot.proc.pid)
 
 
 async def main() -> None:
@@ -202,15 +213,18 @@ async def main() -> None:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--people", type=int, default=10_000)
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--loads", default="1234", help="which loads to run, by number (1-4), e.g. 24")
+    ap.add_argument("--no-memory", action="store_true")
     opts = ap.parse_args()
     s = opts.seconds
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         results = {}
-        for rate, users, pace, title in ((30, 50, None, "within Telegram's cap (30/s), 50 people flat out"),
-                                         (30, 30, (1.0, 2.0), "within the cap, 30 people answering every 1-2 s"),
-                                         (0, 50, None, "cap lifted, 50 people flat out"),
-                                         (0, 200, (1.0, 2.0), "cap lifted, 200 people answering every 1-2 s")):
+        loads = ((30, 50, None, "within Telegram's cap (30/s), 50 people flat out"),
+                 (30, 30, (1.0, 2.0), "within the cap, 30 people answering every 1-2 s"),
+                 (0, 50, None, "cap lifted, 50 people flat out"),
+                 (0, 200, (1.0, 2.0), "cap lifted, 200 people answering every 1-2 s"))
+        for rate, users, pace, title in (load for n, load in enumerate(loads, 1) if str(n) in opts.loads):
             print(title + ":")
             for kind in ("echo", "bot"):
                 results[(rate, users, kind)] = r = await measure(kind, rate, users, pace, s, tmp)
@@ -219,7 +233,9 @@ async def main() -> None:
             print(f"  ratios bot/echo: answers/s {ours['answers/s'] / echo['answers/s']:.2f}, Bot API calls/s "
                   f"{ours['calls/s'] / echo['calls/s']:.2f}, CPU per answer "
                   f"{ours['cpu ms/answer'] / max(echo['cpu ms/answer'], 1e-9):.2f}x")
-        print(f"memory: {opts.people} people mid-screening: RSS {await memory(opts.people, tmp):.1f} MB")
+        if not opts.no_memory:
+            idle, busy = await memory(opts.people, tmp)
+            print(f"memory: RSS idle {idle:.1f} MB; {opts.people} people mid-screening: RSS {busy:.1f} MB")
         if not opts.no_profile:
             prof = tmp / "bot.prof"
             await measure("bot", 0, 50, None, s, tmp, profile=prof)

@@ -47,6 +47,9 @@ SEND_ATTEMPTS = 6
 SEND_TIMEOUT = 40.0  # seconds: Telegram may take tens of seconds to answer; giving up early sends twice
 TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
 REMEMBERED = 50_000  # people whose open question is remembered (for "1" and for taking its buttons off)
+# updates handled at once (PTB's default is 256): each waits mostly for its send, so 64 keep a capped
+# or a local Bot API server busy, while a burst of 500 people grows the RSS by half as much (docs/benchmarks.md)
+CONCURRENT_UPDATES = 64
 SHARED_ANSWER_SETS = 2_000  # distinct answer sets kept shared (questions x languages, and a margin)
 
 
@@ -248,7 +251,13 @@ class TelegramChannel:
 
 
 class InboxApplication(Application):
-    """An Application that tells the channel when an update is done with."""
+    """An Application that tells the channel when an update is done with, and keeps no
+    per-person record without a persistence (PTB's sets of chat and user ids "to be
+    updated in persistence" are emptied only by a persistence: they grew by every person)."""
+
+    def _mark_for_persistence_update(self, *, update: object | None = None, job=None) -> None:
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
 
     async def process_update(self, update: object) -> None:
         try:
@@ -325,7 +334,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
     queue = InboxQueue()
     queue.inbox = inbox
     app = (Application.builder().bot(bot).update_queue(queue).application_class(InboxApplication)
-           .concurrent_updates(PerUserUpdateProcessor(256)).build())
+           .concurrent_updates(PerUserUpdateProcessor(CONCURRENT_UPDATES)).build())
     app.bot_data["assistant"] = assistant
     app.bot_data["channel"] = TelegramChannel(assistant, inbox, budget)
     app.bot_data["default_language"] = settings.default_locale
