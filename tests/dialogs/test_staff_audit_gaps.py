@@ -1,0 +1,115 @@
+"""Staff desk behaviour found untested in the audit of issue 11: the overdue view counts
+working days (the rules calendar), an expired invite says so, a batch clean-up
+answered "no" cancels nothing, and a long export's count is one message, edited as it
+grows."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from harness import Person, msg
+from staff_helpers import seed_draft, staff, status_of
+from test_staff_desk import assistant, calendar  # noqa: F401 (fixtures)
+from test_staff_records import seed_filed
+
+from dialogs import staff_admin, staff_documents
+
+UTC = dt.timezone.utc
+
+
+async def submitted_on(assistant, reference: str, day: dt.date) -> None:
+    async with assistant.db.transaction() as tx:
+        stored = await tx.drafts.get(reference)
+        at = dt.datetime.combine(day, dt.time(2), UTC)
+        await tx.drafts.save(stored.model_copy(update={"submitted_at": at}))
+
+
+async def test_the_overdue_view_counts_working_days_not_calendar_days(assistant, calendar):
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_draft(assistant, "LATE0001")
+    await seed_draft(assistant, "HOLI0001", status="under_review")
+    await seed_draft(assistant, "NEW00001")
+    await submitted_on(assistant, "LATE0001", dt.date(2016, 9, 20))  # 11 working days by 10 October
+    await submitted_on(assistant, "HOLI0001", dt.date(2016, 9, 28))  # 12 calendar days, 5 working (National Day)
+    await submitted_on(assistant, "NEW00001", dt.date(2016, 10, 9))  # a 调休 Sunday: 1 working day
+    calendar.day = dt.date(2016, 10, 10)
+    await reviewer.command("inbox")
+    await reviewer.press("stf:overdue")
+    assert msg("staff.overdue_title", count=1, days=5) in reviewer.text
+    assert "LATE0001" in reviewer.text and "HOLI0001" not in reviewer.text and "NEW00001" not in reviewer.text
+    assert "已等 11 个工作日" in reviewer.text
+    await reviewer.press("stf:queue")
+    await reviewer.press("stf:list:under_review")
+    assert "HOLI0001" in reviewer.text and "已等 5 个工作日" in reviewer.text
+    # the clerk sees the same view for their own unit
+    await clerk.command("inbox")
+    await clerk.press("stf:overdue")
+    assert "LATE0001" in clerk.text
+
+
+async def test_an_expired_invite_says_so_and_grants_nothing(assistant, calendar):
+    admin, reviewer, clerk = await staff(assistant)
+    await admin.command("staff")
+    await admin.press("stf:invite:reviewer")
+    line = next(x for x in admin.text.splitlines() if x.startswith("/start inv-"))
+    calendar.day += staff_admin.INVITE_VALID + dt.timedelta(days=1)
+    late = Person(assistant, "tg:9")
+    await late.command("start", line.removeprefix("/start "))
+    assert msg("staff.invite.expired") in late.text
+    await late.command("inbox")
+    assert msg("staff.refused.role") in late.text
+
+
+async def test_a_batch_clean_up_answered_no_cancels_nothing(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_filed(assistant, "OLD00001", dt.date(2014, 5, 1), category="marginal")
+    await reviewer.command("cleanup")
+    await reviewer.press("stf:batch")
+    assert msg("staff.cleanup.batch_sure", count=1) in reviewer.text
+    await reviewer.press("stf:no")
+    assert await status_of(assistant, "OLD00001") == "filed"
+    assert "OLD00001" in reviewer.text  # still listed
+
+
+async def test_a_long_export_shows_its_count_in_one_message_edited(assistant, monkeypatch):
+    admin, reviewer, clerk = await staff(assistant)
+    for i in range(5):
+        await seed_filed(assistant, f"EXP0000{i}", dt.date(2015, 1, 5), category="marginal")
+    monkeypatch.setattr(staff_documents, "BATCH", 2)  # a progress step every 2 households
+    shown: list[tuple[str, str, object]] = []
+
+    async def show(user_key: str, text: str, handle: object) -> object:
+        shown.append((user_key, text, handle))
+        return handle if handle is not None else 4242  # the message id the first send got
+
+    assistant.show_progress = show
+    await reviewer.command("export")
+    await reviewer.press("stf:unit:*")
+    await asyncio.sleep(0.05)  # a count reported as the last rows were written
+    assert [r.document[0] for r in reviewer.replies if r.document]
+    assert [s[0] for s in shown] == [reviewer.key] * len(shown) and len(shown) >= 3
+    assert [s[2] for s in shown] == [None] + [4242] * (len(shown) - 1)  # sent once, then edited
+    assert shown[0][1] == msg("staff.export.progress", count=2)
+    assert shown[-1][1] == msg("staff.export.progress", count=5)
+
+
+class _Bot:
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    async def send_message(self, chat_id, text, **kw):
+        self.calls.append(("send", chat_id, text))
+        return type("Sent", (), {"message_id": 31})()
+
+    async def edit_message_text(self, text, *, chat_id, message_id, **kw):
+        self.calls.append(("edit", chat_id, message_id, text))
+
+
+async def test_telegram_progress_sends_one_message_then_edits_it():
+    from bot.progress import chat_progress
+
+    app = type("App", (), {"bot": _Bot()})()
+    show = chat_progress(app)
+    handle = await show("tg:55", "已导出 1000 户", None)
+    handle = await show("tg:55", "已导出 2000 户", handle)
+    assert app.bot.calls == [("send", 55, "已导出 1000 户"), ("edit", 55, 31, "已导出 2000 户")]
