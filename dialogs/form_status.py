@@ -62,7 +62,7 @@ def status(turn: Turn) -> Replies:
         lines.append(_line(d))
         if d.status != "draft" and (mark := judge_mark(d.content)):  # submitted for staff to judge
             lines.append(mark)
-        if d.status == "returned" and d.content.comment:
+        if d.status in ("returned", "rejected") and d.content.comment:  # what to correct, or why it was refused
             lines.append(Msg("draft.comment", {"comment": d.content.comment}))
         if lifecycle.editable(d.status):
             label = "btn.draft_correct" if d.status == "returned" else "btn.draft_continue"

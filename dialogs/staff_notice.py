@@ -183,6 +183,7 @@ def resolve(turn: Turn, event_id: int, outcome: str) -> Replies:
             event_id, outcome, sd.actor(turn))):
         return sd.refused(turn, "moved", draft)
     if outcome == "upheld":
+        draft.content.comment = None  # an earlier return's comment is not the reason (the applicant is told below)
         sd.move(turn, draft, "rejected", comment="objection upheld")
         turn.send_to(sd.applicant_of(draft), Reply((Msg("staff.told_objection_upheld", {"ref": draft.reference}),)))
         from dialogs.staff_inbox import open_case

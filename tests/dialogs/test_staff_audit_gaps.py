@@ -1,5 +1,6 @@
 """Staff desk behaviour found untested in the audit of issue 11: the overdue view counts
-working days (the rules calendar), an expired invite says so, a batch clean-up
+working days (the rules calendar), a rejection's reason reaches the applicant (and
+stays in their /status), an expired invite says so, a batch clean-up
 answered "no" cancels nothing, and a long export's count is one message, edited as it
 grows."""
 from __future__ import annotations
@@ -8,8 +9,8 @@ import asyncio
 import datetime as dt
 
 from harness import Person, msg
-from staff_helpers import seed_draft, staff, status_of
-from test_staff_desk import assistant, calendar  # noqa: F401 (fixtures)
+from staff_helpers import APPLICANT_KEY, seed_draft, staff, status_of
+from test_staff_desk import assistant, calendar, open_at_desk, outbox_to  # noqa: F401 (fixtures)
 from test_staff_records import seed_filed
 
 from dialogs import staff_admin, staff_documents
@@ -45,6 +46,45 @@ async def test_the_overdue_view_counts_working_days_not_calendar_days(assistant,
     await clerk.command("inbox")
     await clerk.press("stf:overdue")
     assert "LATE0001" in clerk.text
+
+
+async def test_a_rejection_tells_the_applicant_its_reason(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_draft(assistant, "REJ00001", status="under_review")
+    await open_at_desk(reviewer, "REJ00001")
+    await reviewer.press("stf:reject:REJ00001")
+    await reviewer.say("家庭人均收入高于低保边缘标准")
+    assert await status_of(assistant, "REJ00001") == "rejected"
+    assert msg("staff.rejected", ref="REJ00001") in reviewer.text
+    [told] = await outbox_to(assistant, APPLICANT_KEY)
+    assert "staff.told_rejected" in str(told) and "家庭人均收入高于低保边缘标准" in str(told)
+    applicant = Person(assistant, APPLICANT_KEY)
+    await applicant.command("status")
+    assert "家庭人均收入高于低保边缘标准" in applicant.text
+    async with assistant.db.transaction() as tx:
+        [entry] = [a for a in await tx.audit.list_for("draft:REJ00001") if a.action == "draft_status"]
+    assert (entry.before, entry.after, entry.actor) == ("under_review", "rejected", reviewer.key)
+
+
+async def test_an_upheld_objection_does_not_show_an_old_return_comment_as_the_reason(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_draft(assistant, "OBJ00002", status="in_public_notice", approved=True)
+    async with assistant.db.transaction() as tx:  # returned once earlier: the comment of that return is kept
+        stored = await tx.drafts.get("OBJ00002")
+        await tx.drafts.save(stored.model_copy(update={"content": {**stored.content, "comment": "手机号码打不通"}}))
+        await tx.cases.add_notice("某中学", dt.date(2016, 9, 1), dt.date(2016, 9, 7), dt.date(2016, 9, 7), "tg:2",
+                                  ["OBJ00002"])
+    await open_at_desk(reviewer, "OBJ00002")
+    await reviewer.press("stf:objection:OBJ00002")
+    await reviewer.press("stf:obj_new")
+    await reviewer.say("该户另有住房两套")
+    await open_at_desk(reviewer, "OBJ00002")
+    await reviewer.press("stf:objection:OBJ00002")
+    await reviewer.press(next(v for v in reviewer.buttons if v.startswith("stf:uphold:")))
+    assert await status_of(assistant, "OBJ00002") == "rejected"
+    applicant = Person(assistant, APPLICANT_KEY)
+    await applicant.command("status")
+    assert "OBJ00002" in applicant.text and "手机号码打不通" not in applicant.text
 
 
 async def test_an_expired_invite_says_so_and_grants_nothing(assistant, calendar):
