@@ -1,6 +1,7 @@
 """Staff desk behaviour found untested in the audit of issue 11: the overdue view counts
 working days (the rules calendar), a rejection's reason reaches the applicant (and
-stays in their /status), an expired invite says so, a batch clean-up
+stays in their /status), a first submission reaches every reviewer and nobody else, an
+expired invite says so, a batch clean-up
 answered "no" cancels nothing, and a long export's count is one message, edited as it
 grows."""
 from __future__ import annotations
@@ -8,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from form_filler import RecordingPerson, apply_after_screening, finish_and_submit
 from harness import Person, msg
-from staff_helpers import APPLICANT_KEY, seed_draft, staff, status_of
+from staff_helpers import APPLICANT_KEY, CLERK, REVIEWER, invited, seed_draft, staff, status_of
 from test_staff_desk import assistant, calendar, open_at_desk, outbox_to  # noqa: F401 (fixtures)
 from test_staff_records import seed_filed
 
@@ -85,6 +87,24 @@ async def test_an_upheld_objection_does_not_show_an_old_return_comment_as_the_re
     applicant = Person(assistant, APPLICANT_KEY)
     await applicant.command("status")
     assert "OBJ00002" in applicant.text and "手机号码打不通" not in applicant.text
+
+
+async def test_a_first_submission_reaches_every_reviewer_masked_and_nobody_else(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    second = await invited(admin, "tg:4", "reviewer")
+    gone = await invited(admin, "tg:5", "reviewer")
+    await admin.command("staff")
+    await admin.press(f"stf:revoke:reviewer:{gone.key}")
+    await admin.press("stf:yes")
+    worker = RecordingPerson(assistant, "tg:1002")
+    await finish_and_submit(await apply_after_screening(worker))
+    async with assistant.db.transaction() as tx:
+        [draft] = await tx.drafts.list_for(worker.key)
+    for key in (REVIEWER, second.key):
+        [note] = [m for m in await outbox_to(assistant, key) if "staff.new_submission" in str(m)]
+        assert draft.reference in str(note) and "3601**********" in str(note)
+    for key in (gone.key, CLERK):
+        assert not [m for m in await outbox_to(assistant, key) if "staff.new_submission" in str(m)]
 
 
 async def test_an_expired_invite_says_so_and_grants_nothing(assistant, calendar):
