@@ -1,6 +1,7 @@
 """Staff desk behaviour found untested in the audit of issue 11: the overdue view counts
 working days (the rules calendar), a rejection's reason reaches the applicant (and
-stays in their /status), a first submission reaches every reviewer and nobody else, an
+stays in their /status), a first submission reaches every reviewer and nobody else, a
+clerk moved to another unit cannot open the old unit's case from an old list, an
 expired invite says so, a batch clean-up
 answered "no" cancels nothing, and a long export's count is one message, edited as it
 grows."""
@@ -16,6 +17,7 @@ from test_staff_desk import assistant, calendar, open_at_desk, outbox_to  # noqa
 from test_staff_records import seed_filed
 
 from dialogs import staff_admin, staff_documents
+from dialogs.types import Button
 
 UTC = dt.timezone.utc
 
@@ -105,6 +107,27 @@ async def test_a_first_submission_reaches_every_reviewer_masked_and_nobody_else(
         assert draft.reference in str(note) and "3601**********" in str(note)
     for key in (gone.key, CLERK):
         assert not [m for m in await outbox_to(assistant, key) if "staff.new_submission" in str(m)]
+
+
+async def test_a_clerk_moved_to_another_unit_cannot_open_the_old_units_case(assistant):
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_draft(assistant, "UNIT0001")
+    await clerk.command("inbox")
+    await clerk.press("stf:list:submitted")
+    old_list = clerk.question
+    assert "stf:open:UNIT0001" in clerk.buttons
+    await admin.command("staff")
+    await admin.press(f"stf:revoke:clerk:{CLERK}")
+    await admin.press("stf:yes")
+    await invited(admin, CLERK, "clerk", unit="另一家工会")
+    await clerk.press("stf:open:UNIT0001", seq=old_list.seq)  # the old list's button: a passed question
+    assert msg("nav.stale") in clerk.text and "张三" not in clerk.text
+    await clerk.command("inbox")  # the new unit's queue: the old unit's case is not in it, nor openable
+    assert "stf:list:submitted" not in clerk.buttons
+    await clerk.send(Button("stf:open:UNIT0001", clerk.question.seq))  # forged at the current question
+    assert "张三" not in clerk.text and await status_of(assistant, "UNIT0001") == "submitted"
+    async with assistant.db.transaction() as tx:
+        assert not [a for a in await tx.audit.list_for("draft:UNIT0001") if a.action == "draft_read"]
 
 
 async def test_an_expired_invite_says_so_and_grants_nothing(assistant, calendar):
