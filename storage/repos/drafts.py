@@ -107,15 +107,17 @@ class DraftRepo:
         return [self._draft(row) for row in rows]
 
     async def list_by_status(self, status: str, *, limit: int = 200, unit: str | None = None) -> list[StoredDraft]:
-        """Drafts in ``status`` (of one unit), oldest first (the staff queue)."""
+        """Drafts in ``status`` (of one unit), oldest first (the staff queue): by the day
+        last submitted, the day a reviewer's waiting time counts from (else last touched)."""
         if unit is None:
             rows = await fetch_all(
-                self._conn, f"SELECT {_COLUMNS} FROM drafts WHERE status = ? ORDER BY updated_at, reference LIMIT ?",
+                self._conn, f"SELECT {_COLUMNS} FROM drafts WHERE status = ? "
+                "ORDER BY COALESCE(submitted_at, updated_at), reference LIMIT ?",
                 (status, int(limit)))
         else:
             rows = await fetch_all(
                 self._conn, f"SELECT {_COLUMNS} FROM drafts WHERE status = ? AND unit = ? "
-                "ORDER BY updated_at, reference LIMIT ?", (status, unit, int(limit)))
+                "ORDER BY COALESCE(submitted_at, updated_at), reference LIMIT ?", (status, unit, int(limit)))
         return [self._draft(row) for row in rows]
 
     async def count_by_status(self, *, unit: str | None = None) -> dict[str, int]:

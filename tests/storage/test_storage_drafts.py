@@ -68,3 +68,19 @@ async def test_the_newest_consent_counts(db: Database, clock):
         latest = await tx.consents.latest("tg:1", "form")
         assert latest.given is False and latest.at == clock.now and latest.version == "2016-1"
         assert await tx.consents.latest("tg:1", "screening") is None
+
+
+async def test_the_queue_is_oldest_submission_first_not_last_touched(db: Database, clock):
+    """A reviewer's queue counts waiting from the submission: a draft submitted first but
+    touched since (a note, a re-save) still comes first."""
+    first_submitted = clock.now
+    async with db.transaction() as tx:
+        early = await tx.drafts.save(draft(reference="EARLY001", status="submitted", submitted_at=first_submitted))
+    clock.advance(days=2)
+    async with db.transaction() as tx:
+        await tx.drafts.save(draft(reference="LATER001", status="submitted", submitted_at=clock.now))
+    clock.advance(days=1)
+    async with db.transaction() as tx:  # the early one is touched after the later one was submitted
+        await tx.drafts.save(early.model_copy(update={"category": "illness"}))
+        queue = [d.reference for d in await tx.drafts.list_by_status("submitted")]
+    assert queue == ["EARLY001", "LATER001"]
