@@ -17,6 +17,8 @@ stateDiagram-v2
     [*] --> help_date: help given (a filed case)
     help_date --> measure: typed date
     measure --> [*]: a measure (recorded)
+    measure --> note: 其他 (its note is required)
+    note --> [*]: typed note (recorded with the measure)
 ```
 """
 from __future__ import annotations
@@ -35,6 +37,8 @@ from dialogs.types import Choice, Day, Label, Msg, Pick, Reply, Text
 NEVER_HELPED = "unassisted_two_years"
 SHOWN_AT_MOST = 20
 OPEN_FILE = ("filed", "entered")
+OTHER = "other"  # the measure "其他(注明)"
+MAX_NOTE = 200
 
 
 def reasons() -> dict[str, tuple[str, Label]]:
@@ -52,7 +56,8 @@ class CleanupState(FlowState):
 
     key = "cleanup"
     case: str | None = None
-    asking: str | None = None  # reason | sure | help_date | measure | batch
+    asking: str | None = None  # reason | sure | help_date | measure | measure_note | batch
+    measure: str | None = None  # "other": waiting for its note
     reason: str | None = None
     help_on: dt.date | None = None
 
@@ -142,6 +147,11 @@ def on_text(turn: Turn, text: Text) -> Replies:
             return [Reply((Msg("staff.err.date_past"),))] + repeat(turn)
         st.help_on, st.asking = day, "measure"
         return repeat(turn)
+    if st.asking == "measure_note" and st.measure:
+        typed = " ".join(text.text.split())
+        if not typed or len(typed) > MAX_NOTE:
+            return [Reply((Msg("staff.err.text", {"max": MAX_NOTE}),))] + repeat(turn)
+        return record_help(turn, st.measure, typed)
     return [Reply((Msg("err.pick_a_button"),))] + repeat(turn)
 
 
@@ -164,16 +174,26 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
     if action == "no":
         return show_list(turn)
     if st.asking == "measure" and action == "measure" and arg in enumeration("measures", turn.ctx.edition).options:
-        draft = sd.acting_on(turn, st.case or "", *OPEN_FILE)
-        if not isinstance(draft, Draft):
-            return draft
-        inline(turn.ctx.tx.cases.record(draft.reference, "help", st.help_on, sd.actor(turn), code=arg))
-        turn.reset(CleanupState)
-        from dialogs.staff_inbox import open_case
-
-        return open_case(turn, draft.reference, (Msg("staff.cleanup.helped", {"ref": draft.reference,
-                                                                              "date": Day(st.help_on)}),))
+        if arg == OTHER:  # "其他" always needs its note (填表说明 20)
+            st.measure, st.asking = arg, "measure_note"
+            return repeat(turn)
+        return record_help(turn, arg)
     return repeat(turn)
+
+
+def record_help(turn: Turn, measure: str, note: str | None = None) -> Replies:
+    """Records help given to an open file (its date, the measure, the note of "其他")."""
+    st = turn.state(CleanupState)
+    draft = sd.acting_on(turn, st.case or "", *OPEN_FILE)
+    if not isinstance(draft, Draft):
+        return draft
+    inline(turn.ctx.tx.cases.record(draft.reference, "help", st.help_on, sd.actor(turn), code=measure,
+                                    details={"note": note} if note else None))
+    turn.reset(CleanupState)
+    from dialogs.staff_inbox import open_case
+
+    return open_case(turn, draft.reference, (Msg("staff.cleanup.helped", {"ref": draft.reference,
+                                                                          "date": Day(st.help_on)}),))
 
 
 def _yes_no(yes: str) -> tuple[Choice, Choice]:
@@ -194,6 +214,8 @@ def repeat(turn: Turn) -> Replies:
         options = enumeration("measures", turn.ctx.edition).options
         return [turn.ask((Msg("staff.cleanup.ask_measure"),),
                          [Choice(Pick("staff", f"measure:{k}"), Label.of(o)) for k, o in options.items()])]
+    if st.asking == "measure_note" and st.case:
+        return [turn.ask((Msg("staff.decide.ask_note", {"max": MAX_NOTE}),), ())]
     if st.asking == "batch":
         count = len(inline(turn.ctx.tx.cases.never_helped(cutoff(turn))))
         return [turn.ask((Msg("staff.cleanup.batch_sure", {"count": count}),), _yes_no("staff.btn.yes_close"))]

@@ -222,3 +222,24 @@ async def test_a_records_export_is_an_audit_row_naming_how_many_records(assistan
     async with assistant.db.transaction() as tx:
         reads = [(a.actor, a.action, a.after) for a in await tx.audit.list_for("export:*")]
     assert reads == [(REVIEWER, STAFF_READ, "records:2")]
+
+
+async def test_help_given_as_other_needs_its_note(assistant):
+    """A help measure "其他(注明)" is recorded only with what it was (填表说明 20), as the
+    decision's "其他" is; an empty note is asked again."""
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_filed(assistant, "HELP0001", dt.date(2015, 5, 1), category="marginal")
+    await open_at_desk(reviewer, "HELP0001")
+    await reviewer.press("stf:help:HELP0001")
+    await reviewer.say("2016-03-01")
+    await reviewer.press("stf:measure:other")
+    assert msg("staff.decide.ask_note", max=200) in reviewer.text
+    async with assistant.db.transaction() as tx:
+        assert await tx.cases.events("HELP0001", "help") == []  # nothing recorded without the note
+    await reviewer.say("   ")
+    assert msg("staff.err.text", max=200) in reviewer.text
+    await reviewer.say("春节送温暖慰问金 500 元")
+    assert msg("staff.cleanup.helped", ref="HELP0001", date="2016年3月1日 星期二") in reviewer.text
+    async with assistant.db.transaction() as tx:
+        [event] = await tx.cases.events("HELP0001", "help")
+    assert event.code == "other" and event.details == {"note": "春节送温暖慰问金 500 元"}
