@@ -10,6 +10,7 @@ finish, close the database (an update not finished stays in the inbox).
 from __future__ import annotations
 
 import asyncio
+import gc
 import html
 import logging
 import signal
@@ -154,6 +155,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, today=None) -> None:
             raise SettingsError("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather") from None
         await describe_bot(app)
         await app.start()
+        gc.freeze()  # what start-up loaded (PTB, babel, the edition) is left out of every later collection
         await app.bot_data["channel"].inbox.replay(app.bot, app.update_queue)  # left by a crash: first
         sender.start()
         retention = start_retention(db, settings.retention_days, sender.wake)  # at start, then daily
