@@ -85,7 +85,7 @@ async def test_html_in_what_people_type_never_breaks_a_send(fake_telegram, tmp_p
             assert fact_asked(await eve.read_question(), "en") == "group:scope"
             await eve.user.send(HTML)
             eve.pending = None
-        assert not await eve.answer_questions(9)  # the two groups, homes, hukou, consent ... residence
+        assert not await eve.answer_questions(8)  # the scope and exclusions, homes, hukou, consent, birth, hardship, residence
         assert fact_asked(await eve.read_question(), "en") == "household_size"
         await eve.user.send(HTML)                        # as a number of people
         eve.pending = None
