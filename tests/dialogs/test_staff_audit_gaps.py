@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from form_filler import RecordingPerson, apply_after_screening, finish_and_submit
+from form_filler import APPLICANT, RecordingPerson, apply_after_screening, finish_and_submit
 from harness import Person, msg
 from staff_helpers import APPLICANT_KEY, CLERK, REVIEWER, invited, seed_draft, staff, status_of
 from test_staff_desk import assistant, calendar, open_at_desk, outbox_to  # noqa: F401 (fixtures)
 from test_staff_records import seed_filed
 
 from dialogs import staff_admin, staff_documents
+from dialogs.access import STAFF_READ
 from dialogs.types import Button
 
 UTC = dt.timezone.utc
@@ -196,3 +197,19 @@ async def test_telegram_progress_sends_one_message_then_edits_it():
     handle = await show("tg:55", "已导出 1000 户", None)
     handle = await show("tg:55", "已导出 2000 户", handle)
     assert app.bot.calls == [("send", 55, "已导出 1000 户"), ("edit", 55, 31, "已导出 2000 户")]
+
+
+async def test_an_admin_without_the_reviewer_role_reads_no_record(assistant):
+    """Admins manage roles; personal data they see only as a reviewer would: an account
+    that is only an admin gets no queue, no case and no document, and no read is audited."""
+    admin, reviewer, clerk = await staff(assistant)
+    await seed_draft(assistant, "ADMN0001")
+    await admin.command("inbox")
+    assert msg("staff.refused.role") in admin.text and "ADMN0001" not in admin.text
+    await admin.press("stf:open:ADMN0001")               # a forged press of a reviewer's button
+    assert "ADMN0001" not in admin.text and APPLICANT["name"] not in admin.text
+    for command in ("stats", "export", "cleanup"):
+        await admin.command(command)
+        assert not [r for r in admin.replies if r.document], command
+    async with assistant.db.transaction() as tx:
+        assert [a for a in await tx.audit.list_for("draft:ADMN0001") if a.action == STAFF_READ] == []
