@@ -61,8 +61,9 @@ async def run_retention(db: Database, policy: RetentionPolicy, *, channels: Coll
             await mark_warned(tx, item, now)
         purged = await purge(tx, now, policy)
     pruned = await db.prune(now)
-    log.warning("retention: %d reminder(s), %d session(s) and %d draft(s) purged, %d update id(s) and "
-                "%d sent message(s) pruned", warned, purged.sessions, purged.drafts, pruned.updates, pruned.outbox)
+    log.warning("retention: %d reminder(s), %d session(s) and %d draft(s) purged, %d account(s) with nothing "
+                "left erased, %d update id(s) and %d sent message(s) pruned", warned, purged.sessions, purged.drafts,
+                purged.people, pruned.updates, pruned.outbox)
     return RetentionRun(warned, purged, pruned.updates, pruned.outbox)
 
 
@@ -119,7 +120,8 @@ async def retention_once(settings: Settings, *, announce: Callable[..., object] 
     finally:
         await db.close()
     announce(f"retention: {done.warned} reminder(s) queued, {done.purged.sessions} session(s) and "
-             f"{done.purged.drafts} draft(s) purged, {done.pruned_updates} update id(s) and "
+             f"{done.purged.drafts} draft(s) purged, {done.purged.people} account(s) with nothing left erased, "
+             f"{done.pruned_updates} update id(s) and "
              f"{done.pruned_outbox} sent message(s) pruned"
              + ("" if web is None else f", web chat records of {web} person(s) dropped"), flush=True)
     return 0

@@ -7,7 +7,9 @@ warning, not yet warned since it went idle); the caller queues the reminder and 
 than the period: sessions (and their last replies) and drafts still being filled or
 withdrawn (``draft``, ``returned``, ``withdrawn``) with everything kept under them.
 Submitted and filed records are the union's file: they are not purged here (a person
-asks for their deletion with /forget). Times compared as the fixed-width UTC text of
+asks for their deletion with /forget). A person of whom nothing is left after that (no
+conversation, draft, record, role or open request) is erased as /forget would: the
+account goes and the audit log keeps their key only masked. Times compared as the fixed-width UTC text of
 :mod:`storage.times`.
 """
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Purged(NamedTuple):
 
     sessions: int
     drafts: int
+    people: int = 0  # accounts erased: nothing of theirs was left (their key masked in the audit log)
 
 
 async def stale(tx: Any, now: datetime, policy: RetentionPolicy, *, limit: int = 500) -> list[Stale]:
@@ -92,12 +95,31 @@ async def purge(tx: Any, now: datetime, policy: RetentionPolicy) -> Purged:
         await run(tx.sql, "DELETE FROM dialog_sessions WHERE user_key = ?", (key,))
         await run(tx.sql, "DELETE FROM last_replies WHERE user_key = ?", (key,))
         await run(tx.sql, "DELETE FROM retention_notices WHERE subject = ?", (f"session:{key}",))
-    refs = [row[0] for row in await fetch_all(
-        tx.sql, "SELECT reference FROM drafts WHERE status IN ('draft', 'returned', 'withdrawn') "
-        "AND updated_at < ?", (edge,))]
-    for ref in refs:
+    drafts = await fetch_all(
+        tx.sql, "SELECT reference, applicant_key, created_by FROM drafts WHERE status IN "
+        "('draft', 'returned', 'withdrawn') AND updated_at < ?", (edge,))
+    for ref, _, _ in drafts:
         await tx.privacy.erase_draft(ref)
-    return Purged(len(keys), len(refs))
+    owners = {k for _, *people in drafts for k in people if k}
+    people = 0
+    for key in sorted(set(keys) | owners):
+        if await _nothing_left(tx, key):
+            await tx.privacy.erase_person(key)
+            people += 1
+    return Purged(len(keys), len(drafts), people)
+
+
+async def _nothing_left(tx: Any, key: str) -> bool:
+    """Whether nothing of the person is kept any more but their account: no conversation,
+    no draft or record of theirs, no role, no open deletion request. Then the account
+    goes too and the audit log keeps their key only masked, as after /forget."""
+    for sql in ("SELECT 1 FROM dialog_sessions WHERE user_key = ?",
+                "SELECT 1 FROM drafts WHERE applicant_key = ? OR created_by = ? OR submitted_by = ?",
+                "SELECT 1 FROM user_roles WHERE user_key = ?",
+                "SELECT 1 FROM deletion_requests WHERE requested_by = ? AND state = 'open'"):
+        if await fetch_all(tx.sql, sql + " LIMIT 1", (key,) * sql.count("?")):
+            return False
+    return True
 
 
 async def with_sessions(tx: Any, keys: list[str], *, batch: int = 500) -> set[str]:

@@ -76,7 +76,7 @@ async def test_retention_reminds_a_week_before_then_purges_unfinished_only(db, c
     clock.advance(days=7)
     async with db.transaction() as tx:
         gone = await purge(tx, clock(), policy)
-        assert (gone.sessions, gone.drafts) == (1, 1)
+        assert (gone.sessions, gone.drafts, gone.people) == (1, 1, 1)  # tg:1 had nothing else left
         assert await tx.drafts.get("DRAF1111") is None and await tx.sessions.load("tg:1") is None
         assert (await tx.drafts.get("SUBM2222")).status == "submitted"  # the union's file stays
         assert await tx.privacy.drafts_with_id(ID_A) == [("SUBM2222", "submitted", "applicant")]
@@ -140,3 +140,29 @@ async def test_key_rotation_interrupted_and_resumed_leaves_everything_under_the_
     for token in tokens:
         with pytest.raises(StorageError):
             cipher.decrypt(token, aad=b"draft:REF00000")
+
+
+async def test_a_purged_person_with_nothing_left_is_kept_in_the_audit_log_only_masked(db, clock):
+    """Retention, like /forget: once a person's conversation and unfinished drafts are
+    purged and nothing else of theirs is kept, the account goes and the audit log keeps
+    their key only masked. Whoever still has a record, a role or an open request stays."""
+    policy = RetentionPolicy(days=90, warn_days=7)
+    for who, ref, status in (("tg:111111", "DRAF1111", "draft"), ("tg:222222", "SUBM2222", "submitted")):
+        await save(db, ref, status, who)
+        async with db.transaction() as tx:
+            await tx.sessions.save(DialogSession(user_key=who, dialog="screening", state={"flows": {}}))
+            await tx.audit.add(who, "consent_given", who, at=clock())
+    async with db.transaction() as tx:
+        await tx.users.get_or_create("tg:333333", language="zh_CN")  # a reviewer, idle too
+        await tx.users.grant_role("tg:333333", "reviewer")
+        await tx.sessions.save(DialogSession(user_key="tg:333333", dialog="menu", state={"flows": {}}))
+    clock.advance(days=91)
+    async with db.transaction() as tx:
+        gone = await purge(tx, clock(), policy)
+        assert (gone.sessions, gone.drafts, gone.people) == (3, 1, 1)
+        assert await tx.users.get("tg:111111") is None
+        assert await tx.audit.list_for("tg:111111") == []
+        assert [a.action for a in await tx.audit.list_for(mask_key("tg:111111"))] == ["consent_given"]
+        assert await tx.users.get("tg:222222") is not None    # their record is the union's file
+        assert await tx.users.get("tg:333333") is not None    # staff keep their role
+        assert [a.action for a in await tx.audit.list_for("tg:222222")] == ["consent_given"]
