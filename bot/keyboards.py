@@ -1,7 +1,7 @@
 """Dialog replies as Telegram messages: HTML-escaped text, inline keyboards, short,
 opaque callback data (the question number, ``seq``, and the choice's position), and
-consecutive replies of one step joined into as few messages as fit (each message is
-one call against Telegram's ~30 messages/s)."""
+a step's replies joined into one message where they fit (each message is one call
+against Telegram's ~30 messages/s; a note or preface goes into the question after it)."""
 from __future__ import annotations
 
 import html
@@ -86,11 +86,12 @@ class Message(NamedTuple):
 
 
 def messages(replies: list[Rendered], head: str = "", limit: int = MAX_TEXT) -> list[Message]:
-    """The step's replies as messages: a reply without buttons, question or document
-    is joined to the one after it (a blank line between), unless that one is a question
-    (a question stays a message of its own, the one answered), while the text stays
-    within ``limit``; ``head`` starts the first message (the answer chosen). A result
-    (the decision, the checklist, what next) is one message."""
+    """The step's replies as messages: each reply is joined to the one before it (a
+    blank line between; the keyboard is the last one's, so a note or a preface goes
+    into the question after it) while the text stays within ``limit``, unless the one
+    before has buttons, asks or carries a file, or the two are protected differently.
+    ``head`` starts the first message (notes, the answer chosen). A step is one message
+    unless its text is over ``limit``, a file is sent, or protection differs."""
     out: list[Message] = []
     for reply in replies:
         text = html_text(reply)
@@ -102,7 +103,8 @@ def messages(replies: list[Rendered], head: str = "", limit: int = MAX_TEXT) -> 
 
 
 def _joinable(before: Rendered, after: Rendered) -> bool:
-    """Whether ``after`` may share ``before``'s message: ``before`` asks nothing and
-    carries no file, ``after`` asks no question, and both are protected alike."""
-    return (not (before.buttons or before.expects or before.document) and not (after.asks or after.expects)
-            and before.protect == after.protect)
+    """Whether ``after`` may share ``before``'s message: ``before`` has no buttons, asks
+    nothing and carries no file (its message ends with it), and both are protected alike
+    (content protection covers a whole message: a protected reply is never joined with an
+    unprotected one)."""
+    return not (before.buttons or before.expects or before.asks or before.document) and before.protect == after.protect

@@ -5,9 +5,10 @@ press; the assistant applies it exactly once (by ``update_id``) and commits the
 session before anything is sent. One message budget call per answer: the chosen
 answer is shown at the top of the next message ("➡️ 是") instead of editing the
 question; taking the buttons off the answered question is *cosmetic*, made only
-when the budget has room (bot/send_budget.py). A step's replies that ask nothing are
-joined with the reply after them into one message where it fits (a result is one
-message; a question stays a message of its own: bot/keyboards.py ``messages``). The
+when the budget has room (bot/send_budget.py). A step's replies are one message where
+they fit (a note or preface goes into the question after it; a file, text over 4096
+characters or a change of content protection starts another: bot/keyboards.py
+``messages``). The
 replies sent are counted in the database, so a retry after a crash sends only the
 replies not yet sent; the update leaves the inbox (bot/polling.py) once all are sent.
 """
@@ -192,10 +193,11 @@ class TelegramChannel:
                 answered = OpenQuestion(None, (), None, query.message.message_id, markup is not None)
         elif isinstance(inp, Button) and answered is not None and answered.asks:
             mark = next((label for i, label in answered.answers if inp.value == f"#{i}"), None)
-        if notes:
+        head = ""
+        if notes:  # they start the step's message (the question repeated, the introduction)
             t = translator(await self.assistant.language_of(key))
-            await self._send(bot, chat.id, html.escape("\n".join(t(n) for n in notes), quote=False), None)
-        await self._send_replies(bot, chat.id, key, update.update_id, replies, mark)
+            head = html.escape("\n".join(t(n) for n in notes), quote=False) + "\n\n"
+        await self._send_replies(bot, chat.id, key, update.update_id, replies, mark, head)
         if answered is not None and answered.has_keyboard and replies and not replies[0].stale:
             asyncio.create_task(self._take_buttons_off(bot, chat.id, answered.message_id))
 
@@ -204,12 +206,15 @@ class TelegramChannel:
                                                            reply_markup=markup, protect_content=protect), "sendMessage")
 
     async def _send_replies(self, bot, chat_id: int, key: str, update_id: int, replies: list[Rendered],
-                            mark: str | None) -> None:
-        """Sends the replies as HTML messages (consecutive ones joined where they fit,
-        bot.keyboards.messages), each with its keyboard, counting the replies sent."""
+                            mark: str | None, notes: str = "") -> None:
+        """Sends the step's replies as HTML messages (joined into one where they fit,
+        bot.keyboards.messages; ``notes`` and the answer chosen first), each with its
+        keyboard, counting the replies sent."""
         if replies and not any(r.buttons or r.expects for r in replies):
             self.open.pop(chat_id, None)  # no question is open any more (a result, a notice)
-        head = f"➡️ <b>{html.escape(mark, quote=False)}</b>\n" if mark else ""
+        head = notes + (f"➡️ <b>{html.escape(mark, quote=False)}</b>\n" if mark else "")
+        if notes and not replies:  # a redelivered step whose replies all went: the notes alone
+            await self._send(bot, chat_id, notes.rstrip("\n"), None)
         joined = messages(replies, head)
         for n, (text, reply, count) in enumerate(joined):
             markup = keyboard(reply)

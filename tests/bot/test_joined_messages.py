@@ -1,5 +1,6 @@
-"""A step's replies as Telegram messages: text-only replies joined with what follows,
-a question always a message of its own, never over Telegram's 4096 characters."""
+"""A step's replies as Telegram messages: one message where they fit (a note or preface
+joined into the question after it, with the question's buttons), never over Telegram's
+4096 characters, never across a file or a change of content protection."""
 from __future__ import annotations
 
 from bot.keyboards import MAX_TEXT, messages
@@ -25,17 +26,27 @@ def test_a_result_is_one_message_with_the_buttons_of_its_last_reply():
     assert only.reply is result[-1] and only.replies == 3
 
 
-def test_a_question_stays_a_message_of_its_own():
-    joined = messages([text("您好"), question("您的出生日期？")])
-    assert [m.text for m in joined] == ["您好", "您的出生日期？"]
-    assert [m.replies for m in joined] == [1, 1]
+def test_a_preface_goes_into_the_question_after_it_with_the_questions_buttons():
+    step = [text("您好"), text("已记录"), question("您的出生日期？")]
+    (only,) = messages(step, head="➡️ <b>是</b>\n")
+    assert only.text == "➡️ <b>是</b>\n您好\n\n已记录\n\n您的出生日期？"
+    assert only.reply is step[-1] and only.replies == 3
 
 
-def test_nothing_is_joined_after_buttons_a_file_or_across_protection():
+def test_nothing_is_joined_after_a_question_buttons_a_file_or_across_protection():
+    after_question = messages([question("您的出生日期？"), text("说明")])
     after_buttons = messages([closing("菜单"), text("说明")])
-    after_file = messages([text("表格", document=("a.pdf", b"%PDF")), text("说明")])
-    protected = messages([text("身份证号", protect=True), text("说明")])
-    assert len(after_buttons) == len(after_file) == len(protected) == 2
+    after_file = messages([text("表格", document=("a.pdf", b"%PDF")), question("说明")])
+    protected = messages([text("身份证号", protect=True), question("说明")])
+    unprotected = messages([text("说明"), text("身份证号", protect=True)])
+    assert len(after_question) == len(after_buttons) == len(after_file) == len(protected) == len(unprotected) == 2
+    assert [m.reply.protect for m in protected] == [True, False]
+
+
+def test_protected_replies_are_joined_with_each_other():
+    actions = Rendered("操作", (), 4, None, buttons=(Shown("退回", nav=True),), protect=True)
+    (only,) = messages([text("身份证号", protect=True), actions])
+    assert only.reply.protect and only.replies == 2
 
 
 def test_joined_text_stays_within_telegrams_limit_and_is_escaped():

@@ -71,6 +71,13 @@ def fact_asked(msg: Message, lang: str) -> str | None:
     return max(hits, key=lambda f: len(QUESTIONS[lang][f]), default=None)
 
 
+def prefaced(msg: Message, lang: str) -> bool:
+    """Whether a question's message starts with other replies joined before it (the
+    introduction, an error, a notice: a blank line between them and the question)."""
+    fact, text = fact_asked(msg, lang), body(msg)
+    return fact is not None and not text.startswith(QUESTIONS[lang][fact]) and "\n\n" + QUESTIONS[lang][fact] in text
+
+
 def answer_of(profile: dict[str, Any], fact: str) -> tuple[str, Any]:
     """(fact answered, value): the birth-date question takes the ID number if there is one;
     a question group is answered for all its facts, or "not all" / "some"."""
@@ -173,7 +180,7 @@ class ScriptedUser:
     asked: list[str] = field(default_factory=list)      # the questions answered, in order
     questions: list[Message] = field(default_factory=list)
     pressed: list[bool] = field(default_factory=list)     # per question: button (True) or typed
-    other: list[Message] = field(default_factory=list)   # intro, errors, notes
+    other: list[Message] = field(default_factory=list)   # intro, errors, notes (and questions they preface)
     result: list[Message] = field(default_factory=list)  # headline ... next steps
     pending: Message | None = None                        # read, not yet answered
 
@@ -187,6 +194,8 @@ class ScriptedUser:
         while True:
             msg = await self.user.next_message(timeout)
             if fact_asked(msg, self.lang):
+                if prefaced(msg, self.lang):  # the introduction, an error... in the question's message
+                    self.other.append(msg)
                 self.pending = msg
                 return msg
             if self.result or self._is_headline(msg):

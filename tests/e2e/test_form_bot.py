@@ -54,7 +54,8 @@ async def screened_and_applied(tg, user: FakeUser) -> tuple[FormUser, Message]:
     consent = await form.prompt()
     assert say("btn.consent_agree") in labels(consent), consent.text
     first = await form.press(consent, say("btn.consent_agree"))
-    assert any(say("consent.form_given") in n.text for n in form.notes), [n.text for n in form.notes]
+    told = [n.text for n in form.notes] + [first.text]  # a note goes into the question after it
+    assert any(say("consent.form_given") in text for text in told), told
     return form, first
 
 
@@ -171,8 +172,8 @@ async def test_killed_in_the_members_resumes_at_the_same_field(fake_telegram, tm
         await user.send("/apply")
         again = await form.prompt()
         assert field_asked(again) == asked, again.text
-        assert any(say("form.resumed", ref="X").split("X")[0] in n.text for n in form.notes[-2:]), \
-            [n.text for n in form.notes[-2:]]
+        told = [n.text for n in form.notes[-2:]] + [again.text]  # a note goes into the question after it
+        assert any(say("form.resumed", ref="X").split("X")[0] in text for text in told), told
         # the answers kept: the rest of the members and the form fill on to the review
         msg = await form.fill_fields(again)
         msg = await form.add_members(msg, range(2, len(MEMBERS)))

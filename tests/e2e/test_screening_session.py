@@ -76,8 +76,8 @@ async def test_language_comes_from_first_contact_and_language_switches_it(fake_t
         choose = await li.user.next_message()
         assert choose.text == t("zh_CN", "lang.choose")
         await li.user.press(choose, t("zh_CN", "lang.name.en"))
-        assert (await li.user.next_message()).text == "Switched to English."
-        again = await li.user.next_message()
+        again = await li.user.next_message()  # switched, and the question again: one message
+        assert again.text.startswith("Switched to English.\n\n")
         assert fact_asked(again, "en") == "group:exclusions"
         li.lang, li.pending = "en", again
         # the old (Chinese) copy of the question is stale now: its button changes nothing
@@ -89,8 +89,10 @@ async def test_language_comes_from_first_contact_and_language_switches_it(fake_t
 
         # "/language zh" switches straight back; the screening goes on where it was
         await li.user.send("/language zh")
-        assert (await li.user.next_message()).text == t("zh_CN", "lang.switched")
-        li.lang, li.pending = "zh_CN", None
+        switched = await li.user.next_message()  # with the open question again
+        assert switched.text.startswith(t("zh_CN", "lang.switched") + "\n\n")
+        assert fact_asked(switched, "zh_CN")
+        li.lang, li.pending = "zh_CN", switched
         await li.finish()
 
         # a user whose Telegram is in English, first contact by typing: English menu

@@ -35,8 +35,7 @@ async def test_updates_arrive_by_webhook_and_a_wrong_secret_is_refused(fake_tele
         assert tg.state.webhook["secret_token"] == "s3cret-token"
         wang = tg.user(4242, "王", language_code="zh")
         await wang.send("/start screen")
-        await wang.next_message(timeout=10)                      # the introduction
-        question = await wang.next_message(timeout=10)
+        question = await wang.next_message(timeout=10)           # the introduction and the first question
         assert "工会会员" in question.text
 
         forged = {"update_id": 999999, "message": {
