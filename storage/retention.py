@@ -8,7 +8,8 @@ than the period: sessions (and their last replies) and drafts still being filled
 withdrawn (``draft``, ``returned``, ``withdrawn``) with everything kept under them.
 Submitted and filed records are the union's file: they are not purged here (a person
 asks for their deletion with /forget). A person of whom nothing is left after that (no
-conversation, draft, record, role or open request) is erased as /forget would: the
+conversation, draft, record, role or open request, and never a staff
+or admin action in the audit log) is erased as /forget would: the
 account goes and the audit log keeps their key only masked. Times compared as the fixed-width UTC text of
 :mod:`storage.times`.
 """
@@ -22,6 +23,9 @@ from storage.repos.base import fetch_all, placeholders, run
 from storage.times import from_db, to_db
 
 UNFINISHED = ("draft", "returned", "withdrawn")
+# audit actions only staff or an admin take (dialogs/access.py STAFF_READ, staff_admin.py, privacy.py)
+STAFF_ACTIONS = ("draft_read", "staff_invited", "staff_joined", "staff_revoked", "deletion_erased",
+                 "deletion_refused")
 
 
 @dataclass(frozen=True)
@@ -111,13 +115,18 @@ async def purge(tx: Any, now: datetime, policy: RetentionPolicy) -> Purged:
 
 async def _nothing_left(tx: Any, key: str) -> bool:
     """Whether nothing of the person is kept any more but their account: no conversation,
-    no draft or record of theirs, no role, no open deletion request. Then the account
-    goes too and the audit log keeps their key only masked, as after /forget."""
-    for sql in ("SELECT 1 FROM dialog_sessions WHERE user_key = ?",
-                "SELECT 1 FROM drafts WHERE applicant_key = ? OR created_by = ? OR submitted_by = ?",
-                "SELECT 1 FROM user_roles WHERE user_key = ?",
-                "SELECT 1 FROM deletion_requests WHERE requested_by = ? AND state = 'open'"):
-        if await fetch_all(tx.sql, sql + " LIMIT 1", (key,) * sql.count("?")):
+    no draft or record of theirs, no role, no open deletion request, and they never acted
+    as staff (a read of others' records, a grant, a deadline: the audit log keeps naming
+    who did it, also after the role went and for an admin, who holds no role row). Then
+    the account goes too and the audit log keeps their key only masked, as after /forget."""
+    staff = f"({placeholders(len(STAFF_ACTIONS))}) OR action LIKE 'deadline.%'"
+    for sql, params in (
+            ("SELECT 1 FROM dialog_sessions WHERE user_key = ?", (key,)),
+            ("SELECT 1 FROM drafts WHERE applicant_key = ? OR created_by = ? OR submitted_by = ?", (key,) * 3),
+            ("SELECT 1 FROM user_roles WHERE user_key = ?", (key,)),
+            ("SELECT 1 FROM deletion_requests WHERE requested_by = ? AND state = 'open'", (key,)),
+            (f"SELECT 1 FROM audit_log WHERE actor = ? AND (action IN {staff})", (key, *STAFF_ACTIONS))):
+        if await fetch_all(tx.sql, sql + " LIMIT 1", params):
             return False
     return True
 

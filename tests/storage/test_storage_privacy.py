@@ -166,3 +166,22 @@ async def test_a_purged_person_with_nothing_left_is_kept_in_the_audit_log_only_m
         assert await tx.users.get("tg:222222") is not None    # their record is the union's file
         assert await tx.users.get("tg:333333") is not None    # staff keep their role
         assert [a.action for a in await tx.audit.list_for("tg:222222")] == ["consent_given"]
+
+
+async def test_retention_keeps_a_former_staff_member_or_an_admin_named_in_the_audit_log(db, clock):
+    """Who read or decided on others' records, or granted roles, stays named in the audit
+    log after their role is gone (an admin holds no role row) and they fall idle: the log
+    is the union's account of who saw personal data, not the person's own data."""
+    policy = RetentionPolicy(days=90, warn_days=7)
+    async with db.transaction() as tx:
+        for who in ("tg:444444", "tg:555555"):
+            await tx.users.get_or_create(who, language="zh_CN")
+            await tx.sessions.save(DialogSession(user_key=who, dialog="menu", state={"flows": {}}))
+        await tx.audit.add("tg:444444", "draft_read", "draft:SUBM2222", after="case", at=clock())  # revoked since
+        await tx.audit.add("tg:555555", "staff_invited", "role:reviewer", at=clock())  # an admin by settings
+    clock.advance(days=91)
+    async with db.transaction() as tx:
+        gone = await purge(tx, clock(), policy)
+        assert (gone.sessions, gone.people) == (2, 0)
+        assert [a.actor for a in await tx.audit.list_for("draft:SUBM2222")] == ["tg:444444"]
+        assert await tx.users.get("tg:555555") is not None
