@@ -5,6 +5,7 @@ against Telegram's ~30 messages/s; a note or preface goes into the question afte
 from __future__ import annotations
 
 import html
+import re
 from typing import NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -78,7 +79,8 @@ def chosen_label(markup: InlineKeyboardMarkup | None, data: str | None) -> str |
 
 class Message(NamedTuple):
     """One Telegram message: its HTML text, the reply whose keyboard, document and
-    protection it carries (the last one joined), and how many replies it holds."""
+    protection it carries (the last one joined), and how many replies it holds (0: the
+    head alone, too long to go with the first reply)."""
 
     text: str
     reply: Rendered
@@ -88,18 +90,33 @@ class Message(NamedTuple):
 def messages(replies: list[Rendered], head: str = "", limit: int = MAX_TEXT) -> list[Message]:
     """The step's replies as messages: each reply is joined to the one before it (a
     blank line between; the keyboard is the last one's, so a note or a preface goes
-    into the question after it) while the text stays within ``limit``, unless the one
+    into the question after it) while the text stays within ``limit`` (as Telegram counts:
+    :func:`telegram_length`), unless the one
     before has buttons, asks or carries a file, or the two are protected differently.
     ``head`` starts the first message (notes, the answer chosen). A step is one message
     unless its text is over ``limit``, a file is sent, or protection differs."""
     out: list[Message] = []
+    if head and replies and telegram_length(head + html_text(replies[0])) > limit:
+        out.append(Message(head.rstrip("\n"), Rendered("", (), None, None), 0))  # the head alone: no reply in it
+        head = ""
     for reply in replies:
         text = html_text(reply)
-        if out and _joinable(out[-1].reply, reply) and len(out[-1].text) + 2 + len(text) <= limit:
+        if out and out[-1].replies and _joinable(out[-1].reply, reply) \
+                and telegram_length(out[-1].text) + 2 + telegram_length(text) <= limit:
             out[-1] = Message(f"{out[-1].text}\n\n{text}", reply, out[-1].replies + 1)
         else:
             out.append(Message(text if out else head + text, reply, 1))
     return out
+
+
+_TAG = re.compile("<[^>]*>")
+
+
+def telegram_length(html_message: str) -> int:
+    """A message's length as Telegram limits it: in UTF-16 code units of the text once
+    its HTML is parsed (tags count nothing, ``&lt;`` one; an emoji or a rare CJK
+    character outside the BMP, such as 𠮷, two)."""
+    return len(html.unescape(_TAG.sub("", html_message)).encode("utf-16-le")) // 2
 
 
 def _joinable(before: Rendered, after: Rendered) -> bool:

@@ -3,7 +3,7 @@ joined into the question after it, with the question's buttons), never over Tele
 4096 characters, never across a file or a change of content protection."""
 from __future__ import annotations
 
-from bot.keyboards import MAX_TEXT, messages
+from bot.keyboards import MAX_TEXT, messages, telegram_length
 from dialogs.render import Rendered, Shown
 
 
@@ -50,8 +50,23 @@ def test_protected_replies_are_joined_with_each_other():
 
 
 def test_joined_text_stays_within_telegrams_limit_and_is_escaped():
-    long = "字" * (MAX_TEXT - 10)
+    long = "字" * (MAX_TEXT - 4)  # with the blank line, "<b>&" (4 characters once parsed) is one too many
     joined = messages([text(long), text("<b>&"), closing("下一步")])
     assert [m.replies for m in joined] == [1, 2]
     assert joined[1].text == "&lt;b&gt;&amp;\n\n下一步"
-    assert all(len(m.text) <= MAX_TEXT for m in joined)
+    assert all(telegram_length(m.text) <= MAX_TEXT for m in joined)
+
+
+def test_the_limit_is_counted_as_telegram_counts_it_in_utf16_after_html():
+    astral = messages([text("😀" * 1500), closing("𠮷" * 1500)])  # 3,002 code points, 6,004 UTF-16 units
+    escaped = messages([text("&" * 3000), closing("<" * 1000)])  # 15,000 characters of HTML, 4,002 of text
+    assert [m.replies for m in astral] == [1, 1]
+    assert [m.replies for m in escaped] == [2]
+
+
+def test_a_head_that_does_not_fit_with_the_first_reply_goes_alone():
+    head = "请用文字回答\n\n➡️ <b>是</b>\n"
+    joined = messages([text("字" * (MAX_TEXT - 3)), closing("下一步")], head=head)
+    assert joined[0].text == "请用文字回答\n\n➡️ <b>是</b>" and joined[0].replies == 0
+    assert [m.replies for m in joined[1:]] == [1, 1]
+    assert sum(m.replies for m in joined) == 2
