@@ -134,10 +134,19 @@ async def _nothing_left(tx: Any, key: str) -> bool:
 async def with_sessions(tx: Any, keys: list[str], *, batch: int = 500) -> set[str]:
     """Those of ``keys`` whose conversation is still kept (a session row: every step
     writes one; purged or forgotten people have none). Nothing is decrypted."""
+    return await _present(tx, "SELECT user_key FROM dialog_sessions WHERE user_key IN ", keys, batch)
+
+
+async def with_accounts(tx: Any, keys: list[str], *, batch: int = 500) -> set[str]:
+    """Those of ``keys`` who still have an account (a record or a role kept them; the
+    forgotten and those erased with nothing left have none). Nothing is decrypted."""
+    return await _present(tx, "SELECT key FROM users WHERE key IN ", keys, batch)
+
+
+async def _present(tx: Any, select: str, keys: list[str], batch: int) -> set[str]:
     kept: set[str] = set()
     for i in range(0, len(keys), batch):
         part = keys[i:i + batch]
-        rows = await fetch_all(tx.sql, f"SELECT user_key FROM dialog_sessions WHERE user_key IN "
-                               f"({placeholders(len(part))})", part)
+        rows = await fetch_all(tx.sql, f"{select}({placeholders(len(part))})", part)
         kept.update(row[0] for row in rows)
     return kept

@@ -6,7 +6,10 @@ answers they quote.
 Every step writes the person's dialog session, so a web person without one was purged
 for idleness (by this process or by another one on the same database, the Telegram bot
 or ``python -m bot retention``) or forgotten (/forget, should the page's own erasure
-have been cut short by a crash). A browser session made within :data:`GRACE` is spared:
+have been cut short by a crash). One whose account is gone too goes whole, browser
+sessions included; one who still has an account (a submitted or filed record, a role)
+keeps their browser, so that it still opens their record: only the page's copy of the
+conversation and the documents go. A browser session made within :data:`GRACE` is spared:
 its first step may still be running. Documents offered for download go once older
 than the retention period (a copy of a draft purged meanwhile must not outlive it).
 Nothing is decrypted; logs carry counts only.
@@ -17,7 +20,7 @@ import logging
 from pathlib import Path
 
 from storage import Database, DataCipher, user_key
-from storage.retention import with_sessions
+from storage.retention import with_accounts, with_sessions
 
 from bot.web.store import WebStore
 
@@ -45,10 +48,16 @@ async def tidy_web_store(store: WebStore, db: Database, *, keep_days: int, grace
     keys = {user_key("web", person): person for person in people}
     async with db.transaction() as tx:
         kept = await with_sessions(tx, list(keys))
-    gone = [person for key, person in keys.items() if key not in kept]
+        known = await with_accounts(tx, [key for key in keys if key not in kept])
+    gone = [person for key, person in keys.items() if key not in kept and key not in known]
+    idle = [person for key, person in keys.items() if key in known]
     if gone:
         rows = await store.drop(gone)
         log.warning("retention: web chat records of %d person(s) dropped (%d row(s))", len(gone), rows)
+    if idle:  # a record of theirs is kept: the same browser stays theirs, only the page's copy goes
+        rows = await store.drop_conversation(idle)
+        if rows:
+            log.warning("retention: web chat conversations of %d idle person(s) with a record cleared", len(idle))
     return len(gone)
 
 

@@ -18,7 +18,8 @@ What it keeps, and how:
 
 Nothing here is dialog state: the answers live in the bot's database. When the person
 is erased there (/forget: :meth:`WebStore.forget`) or their idle conversation purged
-(:mod:`bot.web.retention`: :meth:`WebStore.drop`), their rows here go too, and a
+(:mod:`bot.web.retention`: :meth:`WebStore.drop`; only the page's copy and documents,
+:meth:`WebStore.drop_conversation`, while a record of theirs is kept), their rows here go too, and a
 document offered for download is kept no longer than the retention period
 (:meth:`WebStore.expire_files`); deleted rows are zeroed in the file (``secure_delete``).
 """
@@ -187,6 +188,19 @@ class WebStore:
             async with self._transaction():
                 removed += await self._delete(person, ("web_files", "web_steps", "web_people", "web_sessions"))
         return removed
+
+    async def drop_conversation(self, people: list[str]) -> int:
+        """Removes the conversation shown and the documents of ``people`` (their idle
+        conversation was purged, but a record of theirs is kept): their browser sessions
+        and continue code stay, so they come back as themselves. Rows changed."""
+        changed = 0
+        for person in people:
+            async with self._transaction():
+                changed += await self._delete(person, ("web_files",))
+                cursor = await self._conn.execute("UPDATE web_people SET chat = NULL WHERE person = ? "
+                                                  "AND chat IS NOT NULL", (person,))
+                changed += max(cursor.rowcount, 0)
+        return changed
 
     async def expire_files(self, made_before: float) -> int:
         """Removes the documents made before ``made_before`` (epoch seconds): a copy

@@ -211,3 +211,29 @@ async def test_a_rotated_key_still_opens_the_documents_of_the_web_chat(settings,
             assert r.status_code == 200 and r.content == before
     finally:
         await channel.close()
+
+
+async def test_an_idle_web_person_with_a_submitted_record_keeps_their_browser(tmp_path):
+    """Their idle conversation goes (the page's copy with it), but their record is the
+    union's file and still theirs: the same browser comes back as the same person (to
+    /status, to read staff's answers), not as a stranger to their own record."""
+    from storage import Database, StoredDraft
+    from bot.web.store import Chat
+
+    cipher = DataCipher.from_settings(DATA_KEY, tmp_path / "unused.key")
+    db = await Database.open(tmp_path / "bot.sqlite3", cipher)
+    store = await WebStore.open(tmp_path / STORE_FILE, cipher, now=lambda: 0.0)
+    try:
+        cookie, s = await store.new_session()
+        await store.save_chat(s.person, Chat([{"who": "bot", "text": "quoted answers"}], None))
+        async with db.transaction() as tx:
+            await tx.users.get_or_create(f"web:{s.person}", language="zh_CN")
+            await tx.drafts.save(StoredDraft(reference="SUBM3333", status="submitted",
+                                             applicant_key=f"web:{s.person}", created_by=f"web:{s.person}",
+                                             content={"form": {"name": "张三"}}))
+        await tidy_web_store(store, db, keep_days=90, grace=0)
+        assert (await store.session(cookie)).person == s.person
+        assert await store.chat(s.person) == Chat()
+    finally:
+        await store.close()
+        await db.close()
