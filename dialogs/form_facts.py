@@ -176,25 +176,30 @@ def why(turn: Turn) -> Replies:
 
 def on_text(turn: Turn, text: Text) -> Replies:
     """A typed answer ("I don't know" typed too)."""
-    if turn.state(FactsState).asking is None:
+    from dialogs.form import current
+
+    if turn.state(FactsState).asking is None or current(turn) is None:  # the draft gone (purged, withdrawn)
         return repeat(turn)
     return dont_know(turn) if is_dont_know(text.text) else _answer(turn, text)
 
 
 def on_pick(turn: Turn, pick: Pick) -> Replies:
     """A pressed answer."""
-    if pick.kind == "answer" and turn.state(FactsState).asking is not None:
+    from dialogs.form import current
+
+    if pick.kind == "answer" and turn.state(FactsState).asking is not None and current(turn) is not None:
         return _answer(turn, pick)
     return [Reply((Msg("nav.stale"),), stale=True)]
 
 
 def repeat(turn: Turn) -> Replies:
-    """The open fact's question again (or back to the form)."""
-    from dialogs.form import advance, current
+    """The open fact's question again (or back to the form; /apply's answer if the draft
+    is gone)."""
+    from dialogs.form import advance, apply, current
 
     st = turn.state(FactsState)
     if current(turn) is None:
-        return []
+        return apply(turn)
     if st.asking is None:
         return advance(turn)
     return _ask(turn, st.asking)

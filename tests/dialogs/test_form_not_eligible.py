@@ -119,3 +119,17 @@ async def test_a_fact_the_person_cannot_tell_leaves_it_undecided_for_staff(open_
     assert msg("form.recap_undecided", lang) in told and msg("form.recap_undecided", lang) in case
     await person.command("status")
     assert msg("form.recap_undecided", lang) in person.text and msg_head("form.recap_not_eligible", lang) not in person.text
+
+
+async def test_an_answer_to_an_open_fact_after_the_draft_is_gone_starts_afresh(open_assistant):
+    """The draft purged as idle while the conversation stayed (or withdrawn elsewhere):
+    the answer to its open fact is no error; the person is where /apply puts them."""
+    assistant = await open_assistant(language="zh_CN")
+    person = RecordingPerson(assistant, "tg:1001")
+    await fill_to_figures(person)
+    assert person.asks == "fact:workplace"
+    async with assistant.db.transaction() as tx:
+        [draft] = await tx.drafts.list_for(person.key)
+        await tx.privacy.erase_draft(draft.reference)
+    await person.say("国有企业")
+    assert msg("bot.apology") not in person.text and person.asks.startswith("form:"), person.story()
