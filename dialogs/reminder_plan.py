@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from rules.reminder_times import ReminderPolicy, reminder_times
 from storage import Deadline, PlannedReminder
+from storage.group_commit import finish
 
 from dialogs.types import Choice, Day, Label, Msg, Pick, Reply, reply_to_json
 
@@ -50,13 +51,8 @@ BUTTONS: dict[str, str] = {"draft": "reminder.btn.draft", "queue": "reminder.btn
 
 def inline(coroutine: Coroutine[Any, Any, T]) -> T:
     """The result of a coroutine that never suspends (a repository call inside a step
-    run by ``Database.run``); RuntimeError if it would have to wait."""
-    try:
-        coroutine.send(None)
-    except StopIteration as done:
-        return done.value
-    coroutine.close()
-    raise RuntimeError("inline: the call had to wait (use it only inside Database.run steps)")
+    run by ``Database.run``); StorageError if it would have to wait."""
+    return finish(coroutine)
 
 
 def when_line(deadline: dt.date, day: dt.date, *, workdays: bool, days_before: int) -> Msg:
