@@ -41,10 +41,9 @@ ASKS = {"opinion": "staff.decide.ask_opinion", "date": "staff.decide.ask_date", 
 
 
 class DecisionState(sd.CaseBound):
-    """The decision being recorded."""
+    """The decision being recorded (``asking``: opinion | date | target | relief_by | key_group | measure | plan | note)."""
 
     key = "decision"
-    asking: str | None = None  # opinion | date | target | relief_by | key_group | measure | plan | note
     noting: str | None = None  # the field whose "其他" note is asked
     opinion: str | None = None
     decided_on: dt.date | None = None
@@ -150,12 +149,7 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
 
 
 def repeat(turn: Turn) -> Replies:
-    st = turn.state(DecisionState)
-    if st.case and st.asking:
-        return ask(turn, st.asking)
-    from dialogs.staff_inbox import show_queue
-
-    return show_queue(turn)
+    return sd.ask_again(turn, DecisionState, ask)
 
 
 FLOW = Flow(name="decision", diagram=__doc__ or "", on_text=on_text, on_pick=on_pick, repeat=repeat,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Callable
 from typing import TypeVar
 
 from rules.dates import parse_date
@@ -84,9 +85,10 @@ def load_case(turn: Turn, reference: str) -> Draft | None:
 
 
 class CaseBound(FlowState):
-    """A reviewer's recording flow's state: the case it is for."""
+    """A reviewer's recording flow's state: the case it is for and its open question."""
 
     case: str | None = None
+    asking: str | None = None
 
 
 CaseState = TypeVar("CaseState", bound=CaseBound)
@@ -115,6 +117,17 @@ def open_case(turn: Turn, flow: str, state: type[CaseState], reference: str, sta
     st = turn.reset(state)
     st.case = reference
     return st
+
+
+def ask_again(turn: Turn, state: type[CaseBound], ask: Callable[[Turn, str], Replies]) -> Replies:
+    """A recording flow's open question again (``ask`` asks it), or the queue once the
+    flow has none."""
+    st = turn.state(state)
+    if st.case and st.asking:
+        return ask(turn, st.asking)
+    from dialogs.staff_inbox import show_queue
+
+    return show_queue(turn)
 
 
 def move(turn: Turn, draft: Draft, after: str, comment: str | None = None) -> Draft:

@@ -31,10 +31,9 @@ MAX_NOTES = 500
 
 
 class VisitState(sd.CaseBound):
-    """The visit being recorded."""
+    """The visit being recorded (``asking``: date | verifiers | category | notes)."""
 
     key = "visit"
-    asking: str | None = None  # date | verifiers | category | notes
     date: dt.date | None = None
     verifiers: list[str] = Field(default_factory=list)
     category: str | None = None
@@ -126,12 +125,7 @@ def on_pick(turn: Turn, pick: Pick) -> Replies:
 
 
 def repeat(turn: Turn) -> Replies:
-    st = turn.state(VisitState)
-    if st.case and st.asking:
-        return ask(turn, st.asking)
-    from dialogs.staff_inbox import show_queue
-
-    return show_queue(turn)
+    return sd.ask_again(turn, VisitState, ask)
 
 
 FLOW = Flow(name="visit", diagram=__doc__ or "", on_text=on_text, on_pick=on_pick, repeat=repeat, state=VisitState)
