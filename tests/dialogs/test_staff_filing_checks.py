@@ -5,29 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from harness import msg
 from staff_helpers import REVIEWER, seed_draft, staff, status_of
-from test_staff_desk import Calendar, open_at_desk
+from test_staff_desk import assistant, calendar, open_at_desk  # noqa: F401 (fixtures)
 
-from dialogs.assistant import Assistant
-from storage import Database, DataCipher
 
 REF = "REF5FILE"
-
-
-@pytest.fixture
-def calendar() -> Calendar:
-    return Calendar(dt.date(2016, 9, 12))
-
-
-@pytest.fixture
-async def assistant(db_path, data_key, calendar):
-    db = await Database.open(db_path, DataCipher(data_key), synchronous="NORMAL", clock=calendar.now)
-    try:
-        yield Assistant(db, today=lambda: calendar.day)
-    finally:
-        await db.close()
 
 
 async def to_the_end_of_the_notice(assistant, calendar, *, suggested: str, **form) -> object:
