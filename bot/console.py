@@ -16,7 +16,7 @@ import threading
 from typing import TextIO
 
 from bot.logsafe import safe_trace
-from dialogs.render import Rendered, Shown
+from dialogs.render import TYPED_NUMBERS, Rendered, Shown
 from dialogs.assistant import Assistant
 from dialogs.types import Command, Input, Text, pressed
 from locales import translator
@@ -25,8 +25,6 @@ from storage import user_key
 log = logging.getLogger(__name__)
 
 QUIT = {"/quit", "/exit", "/q"}
-TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
-TYPED |= {"months", "mobile", "bank_card", "postcode"}  # the form's typed numbers
 
 
 def parse_line(line: str, choices: tuple[Shown, ...], seq: int | None,
@@ -35,7 +33,7 @@ def parse_line(line: str, choices: tuple[Shown, ...], seq: int | None,
     answer is typed (a number, a date...), digits are the answer: a choice there is
     ``#<n>`` ("#1" skips an optional ID number)."""
     s = line.strip()
-    if expects in TYPED:
+    if expects in TYPED_NUMBERS:
         if s.startswith("#") and s[1:].isascii() and s[1:].isdigit() and len(s) <= 4 \
                 and 1 <= int(s[1:]) <= len(choices):
             return pressed(seq, int(s[1:]) - 1)
@@ -61,7 +59,7 @@ def show(replies: list[Rendered], out: TextIO) -> Question:
         if r.document:  # the person's copy of their form, written where the console runs
             Path(r.document[0]).write_bytes(r.document[1])
             out.write(f"  -> {Path(r.document[0]).resolve()}\n")
-        if r.expects in TYPED:  # digits are the answer: commands, and #<n> for a choice
+        if r.expects in TYPED_NUMBERS:  # digits are the answer: commands, and #<n> for a choice
             for n, b in enumerate(r.buttons, 1):
                 out.write(f"  /{b.command}  {b.label}\n" if b.command else f"  #{n}  {b.label}\n")
         else:

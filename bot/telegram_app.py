@@ -19,7 +19,6 @@ import dataclasses
 import html
 import logging
 from collections import OrderedDict
-from typing import NamedTuple
 
 from telegram import BotCommand, BotCommandScopeDefault, InputFile, Update
 from telegram.constants import ChatType, ParseMode
@@ -29,12 +28,13 @@ from telegram.request import HTTPXRequest
 
 from dialogs.assistant import Assistant
 from dialogs.render import Rendered
-from dialogs.types import Button, Command, Input, Text, pressed
+from dialogs.types import Button, Command, Text
 from locales import LANGUAGES, translator
 from storage import user_key
 
 from bot.group_chats import point_to_private
-from bot.keyboards import chosen_label, decode, is_nav, keyboard, messages
+from bot.telegram_input import OpenQuestion, language_hint, language_note, to_input
+from bot.keyboards import chosen_label, is_nav, keyboard, messages
 from bot.logsafe import safe_trace
 from bot.polling import Inbox, InboxBot, InboxQueue
 from bot.processor import PerUserUpdateProcessor
@@ -46,7 +46,6 @@ COMMANDS = ("start", "screen", "materials", "apply", "status", "mydraft", "back"
             "language", "cancel", "privacy", "mydata", "forget", "help")
 SEND_ATTEMPTS = 6
 SEND_TIMEOUT = 40.0  # seconds: Telegram may take tens of seconds to answer; giving up early sends twice
-TYPED = {"count", "size", "money", "date", "id"}  # answers typed as text: digits are not choice numbers
 REMEMBERED = 50_000  # people whose open question is remembered (for "1" and for taking its buttons off)
 # updates handled at once (PTB's default is 256): each waits mostly for its send, so 64 keep a capped
 # or a local Bot API server busy, while a burst of 500 people grows the RSS by half as much (docs/benchmarks.md)
@@ -55,17 +54,6 @@ CONCURRENT_UPDATES = 64
 # before each request, so a pool of 256 cost ~13% of the CPU under load; sends at 30/s need a few
 CONNECTIONS = 32
 SHARED_ANSWER_SETS = 2_000  # distinct answer sets kept shared (questions x languages, and a margin)
-
-
-class OpenQuestion(NamedTuple):
-    """The last question sent to a chat: its number, answer labels, input kind, message."""
-
-    seq: int | None
-    answers: tuple[tuple[int, str], ...]  # (button position, label) of the answer buttons
-    expects: str | None
-    message_id: int
-    has_keyboard: bool
-    asks: str | None = None  # the fact asked (an answer to it is recalled on the next message)
 
 
 async def with_retries(call, what: str):
@@ -80,41 +68,6 @@ async def with_retries(call, what: str):
                 raise
             await asyncio.sleep(min(0.2 * 2 ** attempt, 5))
     return None
-
-
-def to_input(update: Update, open_q: OpenQuestion | None = None) -> Input | None:
-    """A private message or button press as a dialog input (None: not text, e.g. a sticker).
-    A choice's number ("1") typed for a question that is not answered by typing is a press."""
-    if update.callback_query:
-        return decode(update.callback_query.data)
-    msg = update.message
-    if msg is None or msg.text is None:
-        return None
-    if msg.text.startswith("/"):
-        head, _, arg = msg.text[1:].partition(" ")
-        return Command(head.split("@", 1)[0], arg)
-    s = msg.text.strip()
-    if (open_q and open_q.expects not in TYPED and s.isascii() and s.isdigit() and len(s) <= 2
-            and 1 <= int(s) <= len(open_q.answers)):
-        return pressed(open_q.seq, open_q.answers[int(s) - 1][0])
-    return Text(msg.text)
-
-
-def language_hint(code: str | None) -> str | None:
-    """The language to start in: Chinese for any zh, English for en and every other language."""
-    if not code:
-        return None
-    return code if code.lower().startswith(("zh", "en")) else "en"
-
-
-def language_note(code: str | None) -> str | None:
-    """The catalog note for a first contact whose language is not offered as such."""
-    low = (code or "").lower().replace("_", "-")
-    if not low or low.startswith("en"):
-        return None
-    if low.startswith("zh"):
-        return "bot.note_traditional_chinese" if any(t in low for t in ("tw", "hk", "mo", "hant")) else None
-    return "bot.note_other_language"
 
 
 class TelegramChannel:

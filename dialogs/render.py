@@ -11,6 +11,9 @@ from dialogs.types import Choice, Day, Label, Msg, Reply
 # Navigation buttons that stand for a command a person can also type.
 NAV_COMMANDS = {"why": "why", "idk": "idk", "back": "back", "clerk": "clerk", "summary": "change",
                 "restart": "restart"}
+# Input kinds (``Rendered.expects``) answered by typing digits: there a typed number is the
+# answer, never the position of a choice (the screening's, then the form's).
+TYPED_NUMBERS = frozenset({"count", "size", "money", "date", "id", "months", "mobile", "bank_card", "postcode"})
 
 
 @dataclass(frozen=True)
