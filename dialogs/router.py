@@ -18,6 +18,8 @@ flowchart LR
     screening -- "first sensitive question" --> consent
     result -- "/apply" --> consent
     consent -- "agree" --> form["form · members · review"]
+    form -- "re-run undecided" --> form_facts["form_facts: the screening's open facts"]
+    form_facts -- "decided · left open (for staff)" --> form
     form -- "submitted (reviewers told)" --> drafts["drafts: /status /mydraft"]
     staff["staff desk: /staff /inbox /notice /file /cleanup /stats /export"] -- "return" --> drafts
     any{{"any flow"}} -- "/deadlines /reminders /privacy /mydata /forget" --> any
