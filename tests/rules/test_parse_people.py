@@ -152,12 +152,12 @@ def test_huge_digit_strings_are_parse_errors(digits: int) -> None:
 # --- the codes are declared, found by the catalogs' check, and translated ---------------
 
 def test_declared_codes_cover_every_code_the_parsers_raise() -> None:
-    from locales import tools
+    from locales import families
 
-    found = tools.found_parser_codes()
+    found = families.found_parser_codes()
     for name, declared in PARSER_CODES.items():
         assert found[name] <= set(declared), (name, sorted(found[name] - set(declared)))
-    assert tools.parser_codes()["parse_money"] >= {"range", "approximate", "ambiguous", "digits"}
+    assert families.parser_codes()["parse_money"] >= {"range", "approximate", "ambiguous", "digits"}
 
 
 NEW_IDS = ["err.money.ambiguous", "err.money.digits", "err.money.range", "err.money.approximate",
