@@ -11,7 +11,8 @@ from typing import Any
 from form_filler import RecordingPerson, apply_after_screening, finish_and_submit
 from harness import msg_head
 
-from bot.console import TYPED, run_console
+from bot.console import run_console
+from dialogs.render import TYPED_NUMBERS
 from dialogs.types import Button, Command, Text
 
 
@@ -34,7 +35,7 @@ class ConsoleTyping(RecordingPerson):
         q = self.question  # a button of the open question: its number, or the command it stands for
         assert isinstance(inp, Button) and q is not None and inp.seq == q.seq
         position = [v for v, _ in q.choices].index(inp.value)
-        if q.expects in TYPED:  # digits are the answer there: a command, or #<n> for a choice
+        if q.expects in TYPED_NUMBERS:  # digits are the answer there: a command, or #<n> for a choice
             command = q.buttons[position].command
             return f"/{command}" if command else f"#{position + 1}"
         return str(position + 1)
