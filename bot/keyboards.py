@@ -8,7 +8,7 @@ import html
 import re
 from typing import NamedTuple
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from dialogs.render import Rendered
 from dialogs.types import Button, pressed
@@ -43,24 +43,27 @@ def _ascii_number(s: str) -> bool:
     return s.isascii() and s.isdigit()
 
 
-def keyboard(reply: Rendered) -> InlineKeyboardMarkup | None:
-    """Answer buttons first (short ones side by side), navigation on the last row."""
+def keyboard(reply: Rendered) -> dict | None:
+    """The reply's inline keyboard as the Bot API's JSON (``reply_markup``): answer buttons
+    first (short ones side by side), navigation on the last row. Plain data rather than
+    PTB's InlineKeyboardMarkup: building and serialising those objects for every message
+    cost more than the rest of the send (docs/benchmarks.md, fourth round)."""
     if not reply.buttons:
         return None
     numbered = list(enumerate(reply.buttons))
     answers = [(i, b.label) for i, b in numbered if not b.nav]
     nav = [(i, b.label) for i, b in numbered if b.nav]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[dict[str, str]]] = []
     short = sum(len(label) for _, label in answers) <= MAX_ROW_CHARS and len(answers) <= 4
     for i, label in answers:
-        button = InlineKeyboardButton(label, callback_data=encode(reply.seq, i))
+        button = {"text": label, "callback_data": encode(reply.seq, i)}
         if short and rows:
             rows[-1].append(button)
         else:
             rows.append([button])
     if nav:
-        rows.append([InlineKeyboardButton(label, callback_data=encode(reply.seq, i, nav=True)) for i, label in nav])
-    return InlineKeyboardMarkup(rows)
+        rows.append([{"text": label, "callback_data": encode(reply.seq, i, nav=True)} for i, label in nav])
+    return {"inline_keyboard": rows}
 
 
 def html_text(reply: Rendered) -> str:

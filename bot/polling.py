@@ -103,6 +103,12 @@ class InboxBot(ExtBot):
 
     inbox: Inbox | None = None
 
+    async def post_json(self, endpoint: str, params: dict[str, Any]) -> Any:
+        """A Bot API call with plain JSON both ways, through the rate limiter like every
+        call: what ``do_api_request`` does, without its warning for a method PTB has
+        (bot.telegram_app sends messages so, building no PTB objects it would not read)."""
+        return await self._post(endpoint, dict(params))
+
     def attach(self, inbox: Inbox) -> None:
         with self._unfrozen():  # PTB freezes its objects after __init__
             self.inbox = inbox

@@ -49,6 +49,7 @@ class Settings:
     example_campaign: str | None = None  # a shipped campaign loaded at start (jiangxi-2016)
     telegram_rate: int = 30  # messages (sends and edits) per second; 0: no cap (a local Bot API server)
     retention_days: int = 90  # unfinished drafts and idle sessions are purged after this many days
+    database_sync: str = "RECORDS"  # which commits are fsynced: RECORDS, FULL or NORMAL (storage/durability.py)
 
     @property
     def key_file(self) -> Path:
@@ -101,6 +102,14 @@ def _rate(env: Mapping[str, str]) -> int:
     if not raw.isascii() or not raw.isdigit() or int(raw) > 100_000:
         raise SettingsError(f"BOT_TELEGRAM_RATE must be messages per second (30; 0 for no cap), not {raw!r}")
     return int(raw)
+
+
+def _database_sync(env: Mapping[str, str]) -> str:
+    """BOT_DATABASE_SYNC: which commits wait for the disk (records, full or normal)."""
+    raw = env.get("BOT_DATABASE_SYNC", "records").strip().lower() or "records"
+    if raw not in ("records", "full", "normal"):
+        raise SettingsError(f"BOT_DATABASE_SYNC must be records, full or normal, not {raw!r}")
+    return raw.upper()
 
 
 def _retention_days(env: Mapping[str, str]) -> int:
@@ -201,6 +210,7 @@ def load_settings(env: Mapping[str, str], *, need_token: bool) -> Settings:
         **_reminders(env),
         telegram_rate=_rate(env),
         retention_days=_retention_days(env),
+        database_sync=_database_sync(env),
     )
 
 

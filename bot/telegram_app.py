@@ -32,6 +32,7 @@ from dialogs.types import Button, Command, Text
 from locales import LANGUAGES, translator
 from storage import user_key
 
+from bot.bot_api_http import bot_api_request
 from bot.group_chats import point_to_private
 from bot.telegram_input import OpenQuestion, language_hint, language_note, to_input
 from bot.keyboards import chosen_label, is_nav, keyboard, messages
@@ -154,9 +155,17 @@ class TelegramChannel:
         if answered is not None and answered.has_keyboard and replies and not replies[0].stale:
             asyncio.create_task(self._take_buttons_off(bot, chat.id, answered.message_id))
 
-    async def _send(self, bot, chat_id: int, text: str, markup, protect: bool = False):
-        return await with_retries(lambda: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                                           reply_markup=markup, protect_content=protect), "sendMessage")
+    async def _send(self, bot, chat_id: int, text: str, markup: dict | None, protect: bool = False) -> int:
+        """One sendMessage (HTML, the keyboard as the Bot API's JSON); the message's id.
+        The message Telegram sends back stays JSON (``InboxBot.post_json``): PTB's Message
+        object, keyboard and all, was built for every send only to read its id."""
+        params: dict = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML.value}
+        if markup:
+            params["reply_markup"] = markup
+        if protect:
+            params["protect_content"] = True
+        sent = await with_retries(lambda: bot.post_json("sendMessage", params), "sendMessage")
+        return int(sent.get("message_id", 0)) if isinstance(sent, dict) else 0
 
     async def _send_replies(self, bot, chat_id: int, key: str, update_id: int, replies: list[Rendered],
                             mark: str | None, notes: str = "") -> None:
@@ -177,9 +186,8 @@ class TelegramChannel:
                     chat_id, InputFile(r.document[1], filename=r.document[0]), protect_content=r.protect), "sendDocument")
             if reply.buttons or reply.expects:
                 answers = self._shared(tuple((i, b.label) for i, b in enumerate(reply.buttons) if not b.nav))
-                self._remember(self.open, chat_id, OpenQuestion(reply.seq, answers, reply.expects,
-                                                                sent.message_id if sent else 0, markup is not None,
-                                                                reply.asks))
+                self._remember(self.open, chat_id, OpenQuestion(reply.seq, answers, reply.expects, sent,
+                                                                markup is not None, reply.asks))
             if n < len(joined) - 1:
                 await self.assistant.reply_sent(key, update_id, count)
         await self._finish(update_id, key)
@@ -285,8 +293,8 @@ async def describe_bot(app: Application) -> None:
 def build_application(settings: Settings, assistant: Assistant) -> Application:
     """The PTB application: the message budget, per-person ordering, updates kept in
     the inbox before they are confirmed (bot.polling), one handler, error handler."""
-    request = HTTPXRequest(connection_pool_size=CONNECTIONS, read_timeout=SEND_TIMEOUT, write_timeout=SEND_TIMEOUT,
-                           connect_timeout=10.0, pool_timeout=SEND_TIMEOUT)
+    request = bot_api_request(CONNECTIONS, read_timeout=SEND_TIMEOUT, write_timeout=SEND_TIMEOUT,
+                              connect_timeout=10.0, pool_timeout=SEND_TIMEOUT)
     budget = SendBudget(settings.telegram_rate)
     bot = InboxBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,
                    request=request, get_updates_request=HTTPXRequest(), rate_limiter=budget)

@@ -18,7 +18,7 @@ def clock_for(settings: Settings) -> Callable[[], dt.date]:
 async def open_assistant(settings: Settings, *, today: Callable[[], dt.date] | None = None) -> Assistant:
     """Opens the database (migrating it) and returns the assistant over it."""
     cipher = DataCipher.from_settings(settings.data_key, settings.key_file)
-    db = await Database.open(settings.database, cipher)
+    db = await Database.open(settings.database, cipher, synchronous=settings.database_sync)
     admins = frozenset(user_key("tg", i) for i in settings.admin_ids)
     return Assistant(db, today=today or clock_for(settings), edition=settings.edition,
                      default_language=settings.default_locale, admin_keys=admins)

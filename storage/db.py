@@ -1,10 +1,10 @@
 """Database: one aiosqlite connection in WAL mode, migrated at open, one writer at a time.
 
-Durability: journal_mode=WAL with synchronous=FULL by default. WAL+NORMAL already
-keeps every committed transaction across a crash of the *process* (the commit is in
-the WAL file, the OS has it); FULL also fsyncs the WAL at each commit, so an
-acknowledged answer survives an OS crash or power loss too. At a bot's message
-rate the extra fsync is cheap; pass synchronous="NORMAL" to trade it for speed.
+Durability: journal_mode=WAL with synchronous=FULL by default: every commit is
+fsynced, so what was acknowledged survives an OS crash or a power loss, not only a
+crash of the process (which WAL+NORMAL already survives). The bot opens it with
+synchronous="RECORDS": a commit of the conversation alone is not fsynced, one that
+writes a record is, before its callers are answered (storage/durability.py).
 
 Every unit of work runs in `async with db.transaction() as tx:` — an asyncio.Lock
 serialises transactions in this process and BEGIN IMMEDIATE takes SQLite's write
@@ -33,6 +33,7 @@ from typing import Any, NamedTuple, TypeVar
 import aiosqlite
 
 from storage.crypto import DataCipher
+from storage.durability import pragma, sync_statements, writes_record
 from storage.errors import StorageError
 from storage.group_commit import BATCH, InlineConn, Outcome, run_batch
 from storage.migrations import migrate, refuse_newer, user_version
@@ -46,7 +47,6 @@ from storage.repos.cases import CaseRepo
 from storage.repos.staff import StaffRepo
 from storage.times import Clock, utc_now
 
-_SYNCHRONOUS = ("NORMAL", "FULL")
 T = TypeVar("T")
 _KEY_CHECK = b"hardship-filing-assistant key check"
 _KEY_CHECK_AAD = b"meta:key_check"
@@ -58,24 +58,28 @@ KEEP = timedelta(days=7)  # processed update ids and sent outbox rows are kept t
 class SqliteConn:
     """The portable :class:`storage.repos.base.Conn` over one aiosqlite connection."""
 
-    __slots__ = ("_conn",)
+    __slots__ = ("_conn", "records")
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self.records = False  # a statement may have written beyond the conversation (storage/durability.py)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a write; the number of rows it changed."""
+        self.records = self.records or writes_record(sql)
         async with self._conn.execute(sql, params) as cursor:
             return cursor.rowcount
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """The first row, or None."""
+        self.records = self.records or writes_record(sql)  # INSERT ... RETURNING
         async with self._conn.execute(sql, params) as cursor:
             row = await cursor.fetchone()
         return tuple(row) if row is not None else None
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """All rows."""
+        self.records = self.records or writes_record(sql)
         async with self._conn.execute(sql, params) as cursor:
             rows = await cursor.fetchall()
         return [tuple(row) for row in rows]
@@ -129,6 +133,7 @@ class Database:
         self._queued: list[tuple[Callable[[Tx], Coroutine[Any, Any, Any]], asyncio.Future]] = []
         self._committer: asyncio.Task | None = None
         self.schema_version = 0
+        self.sync_records = False  # synchronous="RECORDS": fsync after a commit that wrote a record
 
     @classmethod
     async def open(
@@ -141,8 +146,7 @@ class Database:
         synchronous: str = "FULL",
     ) -> Database:
         """Open (creating it and its directory if needed) and migrate to the latest schema."""
-        if synchronous not in _SYNCHRONOUS:
-            raise ValueError(f"synchronous must be one of {_SYNCHRONOUS}")
+        level = pragma(synchronous)  # ValueError for an unknown mode
         memory = str(path) == ":memory:"
         if not memory:
             _create_owner_only(Path(path))
@@ -151,11 +155,15 @@ class Database:
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from None
         db = cls(conn, cipher, clock, busy_timeout)
+        db.sync_records = synchronous == "RECORDS" and not memory
         try:
-            await db._configure(synchronous, memory)
+            await db._configure(level, memory)
             async with db.transaction() as tx:
                 db.schema_version = await migrate(tx.conn)
                 await _check_key(tx.conn, cipher)
+            if db.sync_records:  # the migrations wrote through tx.conn, which is not watched
+                async with db._writer():
+                    await db._sync()
         except BaseException:
             db._closed = True
             await conn.close()
@@ -198,14 +206,17 @@ class Database:
         """A write transaction: COMMIT on normal exit, ROLLBACK on any exception."""
         async with self._writer():
             await self._begin()
+            tx = Tx(self._conn, self._cipher, self.clock)
             try:
-                yield Tx(self._conn, self._cipher, self.clock)
+                yield tx
             except BaseException as exc:
                 await self._rollback()
                 if isinstance(exc, sqlite3.Error):
                     raise StorageError(f"database error: {exc}") from exc
                 raise
             await self._commit()
+            if self.sync_records and tx.sql.records:
+                await self._sync()
 
     async def run(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> T:
         """``await step(tx)`` as a write transaction run whole on the database's thread,
@@ -266,10 +277,34 @@ class Database:
         return error
 
     def _run_here(self, steps: list[Callable[[Tx], Coroutine[Any, Any, Any]]]) -> list[Outcome]:
-        """On the database's thread: the steps in one transaction (storage/group_commit.py)."""
+        """On the database's thread: the steps in one transaction (storage/group_commit.py),
+        synced after the COMMIT if one of them wrote a record (synchronous="RECORDS"; if
+        that sync fails the steps stand, committed, and their callers get the error)."""
         raw = self._conn._conn
         sql = InlineConn(raw)
-        return run_batch(raw, [lambda step=step: step(Tx(raw, self._cipher, self.clock, sql)) for step in steps])
+        changes = raw.total_changes
+        outcomes = run_batch(raw, [lambda step=step: step(Tx(raw, self._cipher, self.clock, sql)) for step in steps])
+        if self.sync_records and sql.records and raw.total_changes != changes:
+            self._sync_here(raw)
+        return outcomes
+
+    def _sync_here(self, raw: sqlite3.Connection) -> None:
+        """The WAL synced, every commit before with it (storage/durability.py)."""
+        try:
+            for statement, params in sync_statements(self.clock().isoformat()):
+                raw.execute(statement, params)
+        except BaseException:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raw.execute("PRAGMA synchronous = NORMAL")
+            raise
+
+    async def _sync(self) -> None:
+        """:meth:`_sync_here` on the database's thread (the caller holds the writer)."""
+        try:
+            await self._conn._execute(self._sync_here, self._conn._conn)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot sync the database to disk: {exc}") from exc
 
     async def _begin(self) -> None:
         try:

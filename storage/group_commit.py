@@ -5,10 +5,11 @@ the repositories of ``tx``) and waits for its result. One writer task takes ever
 step queued so far (at most :data:`BATCH`) and runs them on the database's thread in
 one write transaction: BEGIN IMMEDIATE, each step inside its own SAVEPOINT (a step
 that raises is rolled back alone and gets its exception), one COMMIT. Each caller
-gets its result only after that COMMIT, so an acknowledged step is as durable as
-before (synchronous=FULL: fsynced), but a busy bot pays one fsync and one hand-over
-between threads per batch instead of per step, and a step queued while a batch runs
-never waits for the event loop to come round to it.
+gets its result only after that COMMIT (and after the sync to disk its durability
+mode owes it: storage/durability.py), so an acknowledged step is as durable as if it
+had run alone, but a busy bot pays one COMMIT (one fsync) and one hand-over between
+threads per batch instead of per step, and a step queued while a batch runs never
+waits for the event loop to come round to it.
 
 If SQLite ends the whole transaction itself (a full disk, an I/O error) or the
 COMMIT fails, every step of the batch fails: none of them was applied.
@@ -19,6 +20,7 @@ import sqlite3
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NamedTuple
 
+from storage.durability import writes_record
 from storage.errors import StorageError
 from storage.repos.base import Row
 
@@ -29,13 +31,15 @@ class InlineConn:
     """The portable Conn over the raw sqlite3 connection, for steps run on the database's
     own thread: its coroutines finish without ever suspending."""
 
-    __slots__ = ("_conn",)
+    __slots__ = ("_conn", "records")
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        self.records = False  # a statement may have written beyond the conversation (storage/durability.py)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a write; the number of rows it changed."""
+        self.records = self.records or writes_record(sql)
         cursor = self._conn.execute(sql, params)
         try:
             return cursor.rowcount
@@ -44,6 +48,7 @@ class InlineConn:
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """The first row, or None."""
+        self.records = self.records or writes_record(sql)  # INSERT ... RETURNING
         cursor = self._conn.execute(sql, params)
         try:
             row = cursor.fetchone()
@@ -53,6 +58,7 @@ class InlineConn:
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """All rows."""
+        self.records = self.records or writes_record(sql)
         cursor = self._conn.execute(sql, params)
         try:
             return [tuple(row) for row in cursor.fetchall()]
