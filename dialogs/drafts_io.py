@@ -66,7 +66,8 @@ async def save_desk(tx: Any, desk: Desk, now: dt.datetime, *, nudge: tuple[Any, 
     for answer in desk.consent_answers:
         await tx.consents.record(answer.subject, answer.scope, answer.version, answer.given, desk.person)
         await tx.audit.add(desk.person, "consent_given" if answer.given else "consent_refused",
-                           answer.subject, after=f"{answer.scope}:{answer.version}", at=now)
+                           answer.subject, after=f"{answer.scope}:{answer.version}", at=now,
+                           conversation=answer.given)
     desk.changed.clear()
     desk.transitions.clear()
     desk.consent_answers.clear()

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple, TypeVar
 import aiosqlite
 
 from storage.crypto import DataCipher
-from storage.durability import pragma, sync_statements, writes_record
+from storage.durability import Checkpointer, pragma, writes_record
 from storage.errors import StorageError
 from storage.group_commit import BATCH, InlineConn, Outcome, run_batch
 from storage.migrations import migrate, refuse_newer, user_version
@@ -133,7 +133,10 @@ class Database:
         self._queued: list[tuple[Callable[[Tx], Coroutine[Any, Any, Any]], asyncio.Future]] = []
         self._committer: asyncio.Task | None = None
         self.schema_version = 0
-        self.sync_records = False  # synchronous="RECORDS": fsync after a commit that wrote a record
+        self._wal: int | None = None  # synchronous="RECORDS": the WAL file, fsynced after a record
+        self._syncing: set[asyncio.Task] = set()  # batches whose callers wait for that fsync
+        self.syncs = 0  # how many times the WAL was fsynced so (for the tests and benchmarks)
+        self._checkpointer: Checkpointer | None = None  # modes RECORDS and NORMAL
 
     @classmethod
     async def open(
@@ -144,6 +147,7 @@ class Database:
         clock: Clock = utc_now,
         busy_timeout: float = 5.0,
         synchronous: str = "FULL",
+        checkpoint_every: float = 1.0,
     ) -> Database:
         """Open (creating it and its directory if needed) and migrate to the latest schema."""
         level = pragma(synchronous)  # ValueError for an unknown mode
@@ -155,20 +159,32 @@ class Database:
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from None
         db = cls(conn, cipher, clock, busy_timeout)
-        db.sync_records = synchronous == "RECORDS" and not memory
         try:
             await db._configure(level, memory)
             async with db.transaction() as tx:
                 db.schema_version = await migrate(tx.conn)
                 await _check_key(tx.conn, cipher)
-            if db.sync_records:  # the migrations wrote through tx.conn, which is not watched
-                async with db._writer():
-                    await db._sync()
+            if synchronous == "RECORDS" and not memory:
+                db._wal = os.open(f"{path}-wal", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                await db._sync()  # the migrations wrote through tx.conn, which is not watched
+            if synchronous != "FULL" and not memory:  # checkpoints off the commit path
+                await conn.execute(f"PRAGMA wal_autocheckpoint = {Checkpointer.BACKSTOP}")
+                db._checkpointer = Checkpointer(str(path), checkpoint_every)
         except BaseException:
             db._closed = True
             await conn.close()
+            if db._wal is not None:
+                os.close(db._wal)
+            if db._checkpointer is not None:
+                await db._checkpointer.close()
             raise
         return db
+
+    @property
+    def sync_records(self) -> bool:
+        """Whether a commit that writes a record waits for the disk while the others do
+        not (synchronous="RECORDS"; with FULL every commit does, with NORMAL none)."""
+        return self._wal is not None
 
     async def _configure(self, synchronous: str, memory: bool) -> None:
         conn = self._conn
@@ -215,7 +231,9 @@ class Database:
                     raise StorageError(f"database error: {exc}") from exc
                 raise
             await self._commit()
-            if self.sync_records and tx.sql.records:
+            if self._checkpointer is not None:
+                self._checkpointer.after_commit()
+            if self._wal is not None and tx.sql.records:
                 await self._sync()
 
     async def run(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> T:
@@ -251,19 +269,38 @@ class Database:
                     if not batch:
                         continue
                     try:
-                        outcomes = await self._conn._execute(self._run_here, [step for step, _ in batch])
+                        outcomes, record = await self._conn._execute(self._run_here, [step for step, _ in batch])
                     except BaseException as exc:  # nothing of the batch was applied
-                        outcomes = [Outcome(error=exc)] * len(batch)
+                        outcomes, record = [Outcome(error=exc)] * len(batch), False
+                    if self._checkpointer is not None:
+                        self._checkpointer.after_commit()
             except StorageError as exc:  # closed
-                batch, outcomes = self._queued[:], [Outcome(error=exc)] * len(self._queued)
+                batch, outcomes, record = self._queued[:], [Outcome(error=exc)] * len(self._queued), False
                 self._queued.clear()
-            for (_, future), outcome in zip(batch, outcomes, strict=True):
-                if future.done():
-                    continue
-                if outcome.error is None:
-                    future.set_result(outcome.value)
-                else:
-                    future.set_exception(self._as_storage_error(outcome.error))
+            if record:  # its callers wait for the disk, the next batches do not
+                task = asyncio.create_task(self._answer_synced(batch, outcomes), name="database-sync")
+                self._syncing.add(task)
+                task.add_done_callback(self._syncing.discard)
+            else:
+                self._answer(batch, outcomes)
+
+    def _answer(self, batch: list, outcomes: list[Outcome]) -> None:
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if future.done():
+                continue
+            if outcome.error is None:
+                future.set_result(outcome.value)
+            else:
+                future.set_exception(self._as_storage_error(outcome.error))
+
+    async def _answer_synced(self, batch: list, outcomes: list[Outcome]) -> None:
+        """Answers a batch that wrote a record once the WAL is on the disk (if that fails,
+        the steps stand, committed, and their callers get the error)."""
+        try:
+            await self._sync()
+        except StorageError as exc:
+            outcomes = [outcome if outcome.error else Outcome(error=exc) for outcome in outcomes]
+        self._answer(batch, outcomes)
 
     def _as_storage_error(self, exc: BaseException) -> BaseException:
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
@@ -276,35 +313,26 @@ class Database:
         error.__cause__ = exc
         return error
 
-    def _run_here(self, steps: list[Callable[[Tx], Coroutine[Any, Any, Any]]]) -> list[Outcome]:
-        """On the database's thread: the steps in one transaction (storage/group_commit.py),
-        synced after the COMMIT if one of them wrote a record (synchronous="RECORDS"; if
-        that sync fails the steps stand, committed, and their callers get the error)."""
+    def _run_here(self, steps: list[Callable[[Tx], Coroutine[Any, Any, Any]]]) -> tuple[list[Outcome], bool]:
+        """On the database's thread: the steps in one transaction (storage/group_commit.py);
+        their outcomes, and whether they wrote a record the disk must have before their
+        callers are answered (synchronous="RECORDS", storage/durability.py)."""
         raw = self._conn._conn
         sql = InlineConn(raw)
         changes = raw.total_changes
         outcomes = run_batch(raw, [lambda step=step: step(Tx(raw, self._cipher, self.clock, sql)) for step in steps])
-        if self.sync_records and sql.records and raw.total_changes != changes:
-            self._sync_here(raw)
-        return outcomes
-
-    def _sync_here(self, raw: sqlite3.Connection) -> None:
-        """The WAL synced, every commit before with it (storage/durability.py)."""
-        try:
-            for statement, params in sync_statements(self.clock().isoformat()):
-                raw.execute(statement, params)
-        except BaseException:
-            if raw.in_transaction:
-                raw.execute("ROLLBACK")
-            raw.execute("PRAGMA synchronous = NORMAL")
-            raise
+        return outcomes, self._wal is not None and sql.records and raw.total_changes != changes
 
     async def _sync(self) -> None:
-        """:meth:`_sync_here` on the database's thread (the caller holds the writer)."""
+        """The WAL file fsynced on a thread of its own, and with it every commit so far
+        (storage/durability.py): the database's thread goes on with the next batches."""
+        if self._wal is None:
+            return
         try:
-            await self._conn._execute(self._sync_here, self._conn._conn)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot sync the database to disk: {exc}") from exc
+            await asyncio.to_thread(os.fsync, self._wal)
+        except OSError as exc:
+            raise StorageError(f"cannot sync the database to disk: {exc.strerror}") from exc
+        self.syncs += 1
 
     async def _begin(self) -> None:
         try:
@@ -342,7 +370,14 @@ class Database:
             if self._closed:
                 return
             self._closed = True
+            if self._syncing:
+                await asyncio.gather(*self._syncing, return_exceptions=True)
             await self._conn.close()
+            if self._wal is not None:
+                os.close(self._wal)
+                self._wal = None
+            if self._checkpointer is not None:
+                await self._checkpointer.close()
 
     async def __aenter__(self) -> Database:
         return self

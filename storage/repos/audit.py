@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.crypto import DataCipher
+from storage.durability import CONVERSATION
 from storage.models import AuditEntry
 from storage.repos.base import Conn, fetch_all, fetch_one
 from storage.times import from_db, to_db
@@ -31,8 +32,10 @@ class AuditRepo:
         after: str | None = None,
         comment: str | None = None,
         at: datetime,
+        conversation: bool = False,
     ) -> AuditEntry:
-        """Append one entry (at comes from the caller's clock)."""
+        """Append one entry (at comes from the caller's clock; ``conversation``: as safe to
+        lose to a power loss as the answer it records, storage/durability.py)."""
         for name, value in (("actor", actor), ("action", action), ("subject", subject)):
             if not isinstance(value, str) or not value:
                 raise ValueError(f"audit {name} must be a non-empty string")
@@ -41,8 +44,8 @@ class AuditRepo:
             token = self._cipher.encrypt(comment.encode("utf-8"), aad=comment_aad(subject))
         row = await fetch_one(
             self._conn,
-            "INSERT INTO audit_log (at, actor, action, subject, before, after, comment) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (CONVERSATION if conversation else "") + "INSERT INTO audit_log (at, actor, action, subject, before, "
+            "after, comment) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (to_db(at), actor, action, subject, before, after, token),
         )
         assert row is not None

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from storage.crypto import DataCipher
+from storage.durability import CONVERSATION
 from storage.errors import ConflictError
 from storage.models import UserKey, check_user_key
 from storage.repos.base import Conn, Row, fetch_all, fetch_one, run
@@ -173,10 +174,13 @@ class ConsentRepo:
 
     async def record(self, subject: str, scope: ConsentScope, version: str, given: bool,
                      recorded_by: str) -> ConsentRecord:
-        """Appends one answer (time from the clock)."""
+        """Appends one answer (time from the clock). A consent given is written as part of
+        the conversation (storage/durability.py): lost to a power loss, it is asked again;
+        a refusal or a withdrawal is a record, synced before anyone is answered."""
         check_user_key(recorded_by)
         at = self._clock()
         await run(self._conn,
+                  (CONVERSATION if given else "") +
                   "INSERT INTO consents (subject, scope, version, given, recorded_by, at) VALUES (?, ?, ?, ?, ?, ?)",
                   (subject, scope, version, int(bool(given)), recorded_by, to_db(at)))
         return ConsentRecord(subject=subject, scope=scope, version=version, given=bool(given),

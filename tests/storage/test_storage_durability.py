@@ -1,7 +1,7 @@
 """synchronous="RECORDS": a commit of the conversation alone does not wait for the disk;
 one that writes a record (the audit log, a consent, a draft...) is synced before its
-callers hear of it. Checked on the real file: the sync marker and the connection's
-level, and (where strace can watch the process) the fsync calls themselves."""
+callers hear of it. Checked on the real file: the connection's level, the syncs made,
+and (where strace can watch the process) the fsync calls themselves."""
 from __future__ import annotations
 
 import shutil
@@ -32,15 +32,11 @@ ROOT = Path(__file__).resolve().parents[2]
     ("INSERT OR REPLACE INTO reminders VALUES (?)", True),
     ("WITH x AS (SELECT 1) DELETE FROM outbox WHERE id IN x", True),
     ("CREATE TABLE t (x)", True),
+    ("/* conversation */ INSERT INTO consents (subject) VALUES (?)", False),
+    ("INSERT INTO consents (subject) VALUES (?)", True),
 ])
 def test_what_counts_as_a_record(sql, record):
     assert writes_record(sql) is record
-
-
-async def synced_at(db: Database) -> bytes | None:
-    async with db.transaction() as tx:
-        row = await tx.sql.fetch_one("SELECT value FROM meta WHERE name = 'synced_at'")
-    return row[0] if row else None
 
 
 async def level(db: Database) -> int:
@@ -52,24 +48,28 @@ async def level(db: Database) -> int:
 async def test_records_mode_syncs_after_a_record_only(db_path, cipher, clock):
     db = await Database.open(db_path, cipher, clock=clock, synchronous="RECORDS")
     try:
-        assert await level(db) == 1  # NORMAL between syncs
-        opened = await synced_at(db)  # the migrations at open are synced
-        assert opened is not None
-        clock.advance(minutes=1)
+        assert db.sync_records and await level(db) == 1  # NORMAL: SQLite syncs no commit itself
+        assert db.syncs == 1  # the migrations at open
         await db.run(lambda tx: tx.users.get_or_create("tg:1", language="zh_CN"))  # the conversation only
-        assert await synced_at(db) == opened
-        clock.advance(minutes=1)
+        await db.run(lambda tx: tx.sessions.load("tg:1"))  # a read
+        assert db.syncs == 1
 
-        async def consent(tx):
+        async def consent(tx, given):
             await tx.users.get_or_create("tg:2", language="zh_CN")
-            await tx.audit.add("tg:2", "consent_given", "tg:2", after="form:1", at=clock())
-        await db.run(consent)  # a record: synced before run() returns
-        assert await synced_at(db) == clock().isoformat().encode()
-        assert await level(db) == 1
-        clock.advance(minutes=1)
+            await tx.consents.record("tg:2", "form", "1", given, "tg:2")
+            await tx.audit.add("tg:2", "consent_given" if given else "consent_refused", "tg:2", after="form:1",
+                               at=clock(), conversation=given)
+        await db.run(lambda tx: consent(tx, True))  # asked again if lost: the conversation
+        assert db.syncs == 1
+        await db.run(lambda tx: consent(tx, False))  # a refusal is a record: synced before run() returns
+        assert db.syncs == 2
         async with db.transaction() as tx:  # the other path, a staff command's transaction
             await tx.audit.add("tg:admin", "role_granted", "tg:3", at=clock())
-        assert await synced_at(db) == clock().isoformat().encode()
+        assert db.syncs == 3
+        async with db.transaction() as tx:  # a record table written, nothing changed
+            await tx.sql.execute("DELETE FROM audit_log WHERE actor = 'nobody'")
+        await db.run(lambda tx: tx.sql.execute("DELETE FROM audit_log WHERE actor = 'nobody'"))
+        assert db.syncs == 4  # the transaction() path syncs on the statement alone, a batch on a change
     finally:
         await db.close()
 
@@ -77,9 +77,9 @@ async def test_records_mode_syncs_after_a_record_only(db_path, cipher, clock):
 async def test_full_mode_syncs_every_commit_itself(db_path, cipher, clock):
     db = await Database.open(db_path, cipher, clock=clock)  # FULL, the default
     try:
-        assert await level(db) == 2
+        assert not db.sync_records and await level(db) == 2
         await db.run(lambda tx: tx.audit.add("tg:2", "consent_given", "tg:2", at=clock()))
-        assert await synced_at(db) is None  # no extra transaction: SQLite syncs each commit
+        assert db.syncs == 0  # no fsync of its own: SQLite syncs each commit
     finally:
         await db.close()
 
@@ -97,15 +97,18 @@ WATCHED = textwrap.dedent("""
         os.write(2, f"@@{text}\\n".encode())
 
     async def main():
-        db = await Database.open(sys.argv[1], DataCipher(bytes(range(32))), synchronous="RECORDS")
-        mark("conversation")
-        for i in range(5):
-            await db.run(lambda tx, i=i: tx.users.get_or_create(f"tg:{i}", language="zh_CN"))
-        mark("record")
-        await db.run(lambda tx: tx.audit.add("tg:1", "consent_given", "tg:1",
-                                            at=datetime.datetime.now(datetime.timezone.utc)))
-        mark("end")
-        await db.close()
+        db = await Database.open(sys.argv[1], DataCipher(bytes(range(32))), synchronous="RECORDS",
+                                 checkpoint_every=3600)  # no background checkpoint in the way
+        try:
+            mark("conversation")
+            for i in range(5):
+                await db.run(lambda tx, i=i: tx.users.get_or_create(f"tg:{i}", language="zh_CN"))
+            mark("record")
+            await db.run(lambda tx: tx.audit.add("tg:1", "role_granted", "tg:1",
+                                                at=datetime.datetime.now(datetime.timezone.utc)))
+            mark("end")
+        finally:
+            await db.close()
 
     asyncio.run(main())
 """)
