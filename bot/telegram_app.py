@@ -51,9 +51,12 @@ REMEMBERED = 50_000  # people whose open question is remembered (for "1" and for
 # updates handled at once (PTB's default is 256): each waits mostly for its send, so 64 keep a capped
 # or a local Bot API server busy, while a burst of 500 people grows the RSS by half as much (docs/benchmarks.md)
 CONCURRENT_UPDATES = 64
-# connections to the Bot API: httpcore looks at every pooled connection (a system call for each idle one)
-# before each request, so a pool of 256 cost ~13% of the CPU under load; sends at 30/s need a few
+# connections to the Bot API: httpcore looks at every pooled connection before and after each request
+# (and counts the idle ones once per connection), so each one kept costs CPU on every call. Under
+# Telegram's cap 32 carry 30 sends a second at up to a second each; a local Bot API server (no cap)
+# answers in milliseconds, and 8 kept it busier than 32 did (docs/benchmarks.md, fourth round)
 CONNECTIONS = 32
+LOCAL_CONNECTIONS = 8
 SHARED_ANSWER_SETS = 2_000  # distinct answer sets kept shared (questions x languages, and a margin)
 
 
@@ -293,7 +296,8 @@ async def describe_bot(app: Application) -> None:
 def build_application(settings: Settings, assistant: Assistant) -> Application:
     """The PTB application: the message budget, per-person ordering, updates kept in
     the inbox before they are confirmed (bot.polling), one handler, error handler."""
-    request = bot_api_request(CONNECTIONS, read_timeout=SEND_TIMEOUT, write_timeout=SEND_TIMEOUT,
+    request = bot_api_request(CONNECTIONS if settings.telegram_rate else LOCAL_CONNECTIONS,
+                              read_timeout=SEND_TIMEOUT, write_timeout=SEND_TIMEOUT,
                               connect_timeout=10.0, pool_timeout=SEND_TIMEOUT)
     budget = SendBudget(settings.telegram_rate)
     bot = InboxBot(settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -97,14 +98,23 @@ class Desk:
     """The records one step may read and change (see the module docstring)."""
 
     def __init__(self, person: str, drafts: list[Draft] = (), reviewers: list[str] = (),
-                 consents: dict[str, tuple[str, bool]] | None = None) -> None:
+                 consents: dict[str, tuple[str, bool]] | None = None, *,
+                 load_reviewers: Callable[[], list[str]] | None = None) -> None:
         self.person = person
         self.drafts = {d.reference: d for d in drafts}
-        self.reviewers = list(reviewers)
+        self._reviewers: list[str] | None = list(reviewers) if load_reviewers is None else None
+        self._load_reviewers = load_reviewers
         self.consents = dict(consents or {})  # scope -> (version, given)
         self.changed: dict[str, Draft] = {}
         self.transitions: list[Transition] = []
         self.consent_answers: list[ConsentAnswer] = []
+
+    @property
+    def reviewers(self) -> list[str]:
+        """The reviewers to tell of a submission (read on first use: most steps need none)."""
+        if self._reviewers is None:
+            self._reviewers = list(self._load_reviewers())
+        return self._reviewers
 
     # ---- drafts -----------------------------------------------------------------------------
     def get(self, reference: str | None) -> Draft | None:

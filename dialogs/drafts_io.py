@@ -17,6 +17,7 @@ from storage import StoredDraft
 from dialogs.drafts import Desk, Draft, DraftContent
 from dialogs.render import Rendered, render
 from dialogs.privacy_export import attach_exports
+from dialogs.reminder_plan import inline
 from dialogs.types import Reply
 
 FORMATS = {"docx": registration_form_docx, "pdf": registration_form_pdf}
@@ -34,15 +35,13 @@ stored_to_draft = _draft  # a stored draft as the dialogs see it (the staff desk
 
 
 async def load_desk(tx: Any, user_key: str) -> Desk:
-    """The person's drafts, the reviewers and the person's consent answers."""
+    """The person's drafts and consent answers; the reviewers are read when the step
+    first asks for them (a submission, an erasure), inside the same transaction."""
     drafts = [_draft(d) for d in await tx.drafts.list_for(user_key)]
-    reviewers = [u.key for u in await tx.users.list_with_role("reviewer")]
-    consents = {}
-    for scope in ("screening", "form"):
-        found = await tx.consents.latest(user_key, scope)
-        if found is not None:
-            consents[scope] = (found.version, found.given)
-    return Desk(user_key, drafts, reviewers, consents)
+    consents = {scope: (found.version, found.given)
+                for scope, found in (await tx.consents.latest_by_scope(user_key)).items()}
+    return Desk(user_key, drafts, consents=consents,
+                load_reviewers=lambda: inline(tx.users.keys_with_role("reviewer")))
 
 
 async def save_desk(tx: Any, desk: Desk, now: dt.datetime, *, nudge: tuple[Any, int] | None = None) -> None:

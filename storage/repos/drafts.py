@@ -186,6 +186,16 @@ class ConsentRepo:
         return ConsentRecord(subject=subject, scope=scope, version=version, given=bool(given),
                              recorded_by=recorded_by, at=from_db(to_db(at)))
 
+    async def latest_by_scope(self, subject: str) -> dict[str, ConsentRecord]:
+        """The answer in force for ``subject`` in each scope answered (one query: it runs at
+        every step)."""
+        rows = await fetch_all(
+            self._conn, "SELECT subject, scope, version, given, recorded_by, at FROM consents WHERE id IN "
+            "(SELECT MAX(id) FROM consents WHERE subject = ? GROUP BY scope)", (subject,))
+        return {scope: ConsentRecord(subject=subject, scope=scope, version=version, given=bool(given),
+                                     recorded_by=recorded_by, at=from_db(at))
+                for subject, scope, version, given, recorded_by, at in rows}
+
     async def latest(self, subject: str, scope: ConsentScope) -> ConsentRecord | None:
         """The answer in force for ``subject`` and ``scope``, or None."""
         row = await fetch_one(

@@ -14,27 +14,31 @@ class UserRepo:
         self._clock = clock
 
     async def get(self, key: str) -> User | None:
-        """The user, or None if they never made contact."""
+        """The user, or None if they never made contact (one query, roles and all: it runs
+        at every step)."""
         check_user_key(key)
         row = await fetch_one(
-            self._conn, "SELECT key, language, created_at FROM users WHERE key = ?", (key,)
+            self._conn,
+            "SELECT u.key, u.language, u.created_at, group_concat(r.role, ',') FROM users u "
+            "LEFT JOIN user_roles r ON r.user_key = u.key WHERE u.key = ? GROUP BY u.key", (key,)
         )
         if row is None:
             return None
-        return User(
-            key=row[0], language=row[1], roles=await self._roles(key), created_at=from_db(row[2])
-        )
+        roles = frozenset(row[3].split(",")) if row[3] else frozenset()  # role names hold no comma (ROLES)
+        return User(key=row[0], language=row[1], roles=roles, created_at=from_db(row[2]))
 
     async def get_or_create(self, key: str, *, language: str) -> User:
         """The user; on first contact created with language (later calls keep theirs)."""
-        check_user_key(key)
         check_language(language)
+        user = await self.get(key)
+        if user is not None:
+            return user
         await run(
             self._conn,
             "INSERT INTO users (key, language, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (key, language, to_db(self._clock())),
         )
-        user = await self.get(key)
+        user = await self.get(key)  # roles may have been granted before first contact
         assert user is not None
         return user
 
@@ -79,6 +83,15 @@ class UserRepo:
         )
         users = [await self.get(row[0]) for row in rows]
         return [user for user in users if user is not None]
+
+    async def keys_with_role(self, role: str) -> list[str]:
+        """The keys of the users (who have made contact) holding role, ordered (one query)."""
+        check_role(role)
+        rows = await fetch_all(
+            self._conn,
+            "SELECT u.key FROM user_roles r JOIN users u ON u.key = r.user_key WHERE r.role = ? ORDER BY u.key",
+            (role,))
+        return [row[0] for row in rows]
 
     async def _roles(self, key: str) -> frozenset[str]:
         rows = await fetch_all(self._conn, "SELECT role FROM user_roles WHERE user_key = ?", (key,))
