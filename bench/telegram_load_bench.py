@@ -14,7 +14,7 @@ Loads: "flat out" (each person answers as soon as the question is there) and "1-
 and none (0: a local Bot API server). Then RSS with 10,000 people mid-screening, and a
 cProfile table of the bot in the uncapped flat-out run. Figures only, no assertions.
 
-    .venv/bin/python bench/telegram_load_bench.py [--seconds 20] [--people 10000] [--no-profile]
+    .venv/bin/python bench/telegram_load_bench.py [--seconds 20] [--rounds 3] [--people 10000] [--no-profile]
 """
 from __future__ import annotations
 
@@ -180,9 +180,14 @@ async def measure(kind: str, rate: int, users: int, pace, seconds: float, tmp: P
             "cpu ms/answer": 1000 * cpu / max(answered, 1), "rss MB": rss}
 
 
+def median_of(runs: list[dict]) -> dict:
+    """Each figure's median over the runs of one bot and load."""
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
 def show(name: str, r: dict) -> None:
     print(f"  {name:5s} {r['answers/s']:7.1f} answers/s  {r['calls/s']:7.1f} calls/s "
-          f"({r['calls/answer']:.2f}/answer)  busiest second {r['busiest s']:3d} sends+edits  "
+          f"({r['calls/answer']:.2f}/answer)  busiest second {r['busiest s']:3.0f} sends+edits  "
           f"p50 {r['p50 ms']:6.1f} ms  p99 {r['p99 ms']:7.1f} ms  CPU {r['cpu ms/answer']:5.2f} ms/answer  "
           f"RSS {r['rss MB']:5.1f} MB")
 
@@ -215,6 +220,7 @@ async def main() -> None:
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--loads", default="1234", help="which loads to run, by number (1-4), e.g. 24")
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--rounds", type=int, default=1, help="runs of each bot per load, alternating (medians shown)")
     opts = ap.parse_args()
     s = opts.seconds
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -226,11 +232,17 @@ async def main() -> None:
                  (0, 200, (1.0, 2.0), "cap lifted, 200 people answering every 1-2 s"))
         for rate, users, pace, title in (load for n, load in enumerate(loads, 1) if str(n) in opts.loads):
             print(title + ":")
-            for kind in ("echo", "bot"):
-                results[(rate, users, kind)] = r = await measure(kind, rate, users, pace, s, tmp)
-                show(kind, r)
-            echo, ours = results[(rate, users, "echo")], results[(rate, users, "bot")]
-            print(f"  ratios bot/echo: answers/s {ours['answers/s'] / echo['answers/s']:.2f}, Bot API calls/s "
+            for _ in range(opts.rounds):  # echo, bot, echo, bot...: the machine's drift hits both
+                for kind in ("echo", "bot"):
+                    r = await measure(kind, rate, users, pace, s, tmp)
+                    results.setdefault((rate, users, kind), []).append(r)
+                    show(kind, r)
+            echo, ours = (median_of(results[(rate, users, kind)]) for kind in ("echo", "bot"))
+            if opts.rounds > 1:
+                show("echo~", echo)
+                show("bot~", ours)
+            print(f"  ratios bot/echo{' (medians)' if opts.rounds > 1 else ''}: answers/s "
+                  f"{ours['answers/s'] / echo['answers/s']:.2f}, Bot API calls/s "
                   f"{ours['calls/s'] / echo['calls/s']:.2f}, CPU per answer "
                   f"{ours['cpu ms/answer'] / max(echo['cpu ms/answer'], 1e-9):.2f}x")
         if not opts.no_memory:
