@@ -52,9 +52,11 @@ REMEMBERED = 50_000  # people whose open question is remembered (for "1" and for
 # or a local Bot API server busy, while a burst of 500 people grows the RSS by half as much (docs/benchmarks.md)
 CONCURRENT_UPDATES = 64
 # connections to the Bot API: httpcore looks at every pooled connection before and after each request
-# (and counts the idle ones once per connection), so each one kept costs CPU on every call. Under
-# Telegram's cap 32 carry 30 sends a second at up to a second each; a local Bot API server (no cap)
-# answers in milliseconds, and 8 kept it busier than 32 did (docs/benchmarks.md, fourth round)
+# (and, for each idle one, counts them all again), so each connection kept costs CPU on every call.
+# Under Telegram's cap 32 carry 30 sends a second at up to a second each. With no cap (a local Bot
+# API server) 8 carried more answers a second than 32 against the bench's server (docs/benchmarks.md,
+# fourth round); at a local server's ~100 ms per sendMessage (it waits for Telegram) 8 still carry
+# ~80 a second, above what Telegram lets a bot send
 CONNECTIONS = 32
 LOCAL_CONNECTIONS = 8
 SHARED_ANSWER_SETS = 2_000  # distinct answer sets kept shared (questions x languages, and a margin)
