@@ -15,9 +15,9 @@ The modes (``Database.open(synchronous=...)``; ``BOT_DATABASE_SYNC`` in lower ca
   inbox, the replies kept for resending, a consent given: :data:`CONVERSATION`) is not
   synced; one that writes anything else (a draft, a submission, a staff decision, a
   home visit, a consent refused or withdrawn, the audit log, a reminder, a message for
-  someone else, an erasure) is synced before any of its callers is answered. A power loss can then cost a person their last answer or two (asked
-  again: the conversation resumes where the disk has it), never a record staff or the
-  person were told is kept.
+  someone else, an erasure) is synced before any of its callers is answered. A power
+  loss can then cost a person their last answer or two (asked again: the conversation
+  resumes where the disk has it), never a record staff or the person were told is kept.
 - ``NORMAL``: no commit synced (SQLite's NORMAL; the checkpoints still sync).
 
 The sync is an ``fsync`` of the WAL file (opened once, read-only, for the life of the
@@ -71,7 +71,6 @@ def writes_record(sql: str) -> bool:
         return False
     target = _TARGET.match(sql)
     return target is None or target.group(1).lower() not in CONVERSATION_TABLES
-
 
 
 class Checkpointer:
