@@ -64,8 +64,8 @@ async def run(users: int, answers: int, per_user: bool, limited: bool) -> tuple[
 
                 async def converse(p):
                     await p.send("/start screen")
-                    await p.next_message(timeout=30)
-                    await p.next_message(timeout=30)
+                    while not (await p.next_message(timeout=30)).buttons:  # up to the first question
+                        pass
                     for text in ANSWERS[:answers]:
                         await p.send(text)
                         await p.next_message(timeout=30)
