@@ -13,7 +13,7 @@ import datetime as dt
 from form_filler import APPLICANT, RecordingPerson, apply_after_screening, finish_and_submit
 from harness import Person, msg
 from staff_helpers import APPLICANT_KEY, CLERK, REVIEWER, invited, seed_draft, staff, status_of
-from test_staff_desk import assistant, calendar, open_at_desk, outbox_to  # noqa: F401 (fixtures)
+from test_staff_desk import assistant, calendar, open_at_desk, outbox_to, raise_objection  # noqa: F401 (fixtures)
 from test_staff_records import seed_filed
 
 from dialogs import staff_admin, staff_documents
@@ -79,11 +79,7 @@ async def test_an_upheld_objection_does_not_show_an_old_return_comment_as_the_re
         await tx.drafts.save(stored.model_copy(update={"content": {**stored.content, "comment": "手机号码打不通"}}))
         await tx.cases.add_notice("某中学", dt.date(2016, 9, 1), dt.date(2016, 9, 7), dt.date(2016, 9, 7), "tg:2",
                                   ["OBJ00002"])
-    await open_at_desk(reviewer, "OBJ00002")
-    await reviewer.press("stf:objection:OBJ00002")
-    await reviewer.press("stf:obj_new")
-    await reviewer.say("该户另有住房两套")
-    await open_at_desk(reviewer, "OBJ00002")
+    await raise_objection(reviewer, "OBJ00002", "该户另有住房两套")
     await reviewer.press("stf:objection:OBJ00002")
     await reviewer.press(next(v for v in reviewer.buttons if v.startswith("stf:uphold:")))
     assert await status_of(assistant, "OBJ00002") == "rejected"

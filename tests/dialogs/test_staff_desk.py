@@ -55,6 +55,15 @@ async def open_at_desk(person: Person, reference: str) -> None:
     await person.press(f"stf:open:{reference}")
 
 
+async def raise_objection(reviewer: Person, reference: str, text: str) -> None:
+    """A new objection to a case in public notice, then the case opened again."""
+    await open_at_desk(reviewer, reference)
+    await reviewer.press(f"stf:objection:{reference}")
+    await reviewer.press("stf:obj_new")
+    await reviewer.say(text)
+    await open_at_desk(reviewer, reference)
+
+
 async def outbox_to(assistant, key: str) -> list[dict]:
     async with assistant.db.transaction() as tx:
         return [m.payload for m in await tx.outbox.list_for(key)]

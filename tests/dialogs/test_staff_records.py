@@ -14,7 +14,7 @@ from form_filler import APPLICANT, SON, WIFE
 from harness import msg, msg_head
 from openpyxl import load_workbook
 from staff_helpers import CLERK, REVIEWER, seed_draft, staff, status_of
-from test_staff_desk import assistant, calendar, open_at_desk  # noqa: F401 (fixtures)
+from test_staff_desk import assistant, calendar, open_at_desk, raise_objection  # noqa: F401 (fixtures)
 
 from dialogs import staff_inbox
 from dialogs.access import STAFF_READ
@@ -136,11 +136,7 @@ async def test_an_open_objection_blocks_filing(assistant, calendar):
         await tx.cases.record("OBJ00001", "decision", dt.date(2016, 8, 25), "tg:2", details={"opinion": "同意"})
         await tx.cases.add_notice("某中学", dt.date(2016, 9, 1), dt.date(2016, 9, 7), dt.date(2016, 9, 7), "tg:2",
                                   ["OBJ00001"])
-    await open_at_desk(reviewer, "OBJ00001")
-    await reviewer.press("stf:objection:OBJ00001")
-    await reviewer.press("stf:obj_new")
-    await reviewer.say("该户另有住房两套")
-    await open_at_desk(reviewer, "OBJ00001")
+    await raise_objection(reviewer, "OBJ00001", "该户另有住房两套")
     await reviewer.press("stf:file:OBJ00001")
     assert msg("staff.file.objection_open") in reviewer.text
     assert await status_of(assistant, "OBJ00001") == "in_public_notice"
