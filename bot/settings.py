@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from locales import LANGUAGES
+from storage.durability import MODES
 
 DEFAULT_API = "https://api.telegram.org/bot"
 DEFAULT_FILE_API = "https://api.telegram.org/file/bot"
@@ -107,8 +108,9 @@ def _rate(env: Mapping[str, str]) -> int:
 def _database_sync(env: Mapping[str, str]) -> str:
     """BOT_DATABASE_SYNC: which commits wait for the disk (records, full or normal)."""
     raw = env.get("BOT_DATABASE_SYNC", "records").strip().lower() or "records"
-    if raw not in ("records", "full", "normal"):
-        raise SettingsError(f"BOT_DATABASE_SYNC must be records, full or normal, not {raw!r}")
+    if raw.upper() not in MODES:
+        raise SettingsError(f"BOT_DATABASE_SYNC must be {', '.join(m.lower() for m in MODES[:-1])} or "
+                            f"{MODES[-1].lower()}, not {raw!r}")
     return raw.upper()
 
 

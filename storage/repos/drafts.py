@@ -192,17 +192,18 @@ class ConsentRepo:
         rows = await fetch_all(
             self._conn, "SELECT subject, scope, version, given, recorded_by, at FROM consents WHERE id IN "
             "(SELECT MAX(id) FROM consents WHERE subject = ? GROUP BY scope)", (subject,))
-        return {scope: ConsentRecord(subject=subject, scope=scope, version=version, given=bool(given),
-                                     recorded_by=recorded_by, at=from_db(at))
-                for subject, scope, version, given, recorded_by, at in rows}
+        return {row[1]: _consent(row) for row in rows}
 
     async def latest(self, subject: str, scope: ConsentScope) -> ConsentRecord | None:
         """The answer in force for ``subject`` and ``scope``, or None."""
         row = await fetch_one(
             self._conn, "SELECT subject, scope, version, given, recorded_by, at FROM consents "
             "WHERE subject = ? AND scope = ? ORDER BY id DESC LIMIT 1", (subject, scope))
-        if row is None:
-            return None
-        subject, scope, version, given, recorded_by, at = row
-        return ConsentRecord(subject=subject, scope=scope, version=version, given=bool(given),
-                             recorded_by=recorded_by, at=from_db(at))
+        return _consent(row) if row is not None else None
+
+
+def _consent(row: Row) -> ConsentRecord:
+    """A consents row (subject, scope, version, given, recorded_by, at) as its record."""
+    subject, scope, version, given, recorded_by, at = row
+    return ConsentRecord(subject=subject, scope=scope, version=version, given=bool(given),
+                         recorded_by=recorded_by, at=from_db(at))

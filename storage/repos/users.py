@@ -74,14 +74,7 @@ class UserRepo:
 
     async def list_with_role(self, role: str) -> list[User]:
         """Users (who have made contact) holding role, ordered by key."""
-        check_role(role)
-        rows = await fetch_all(
-            self._conn,
-            "SELECT u.key FROM user_roles r JOIN users u ON u.key = r.user_key "
-            "WHERE r.role = ? ORDER BY u.key",
-            (role,),
-        )
-        users = [await self.get(row[0]) for row in rows]
+        users = [await self.get(key) for key in await self.keys_with_role(role)]
         return [user for user in users if user is not None]
 
     async def keys_with_role(self, role: str) -> list[str]:
@@ -92,7 +85,3 @@ class UserRepo:
             "SELECT u.key FROM user_roles r JOIN users u ON u.key = r.user_key WHERE r.role = ? ORDER BY u.key",
             (role,))
         return [row[0] for row in rows]
-
-    async def _roles(self, key: str) -> frozenset[str]:
-        rows = await fetch_all(self._conn, "SELECT role FROM user_roles WHERE user_key = ?", (key,))
-        return frozenset(row[0] for row in rows)
