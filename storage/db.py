@@ -33,7 +33,7 @@ from typing import Any, NamedTuple, TypeVar
 import aiosqlite
 
 from storage.crypto import DataCipher
-from storage.durability import Checkpointer, pragma, writes_record
+from storage.durability import Checkpointer, WalSync, pragma, writes_record
 from storage.errors import StorageError
 from storage.group_commit import BATCH, InlineConn, Outcome, run_batch
 from storage.migrations import migrate, refuse_newer, user_version
@@ -133,9 +133,7 @@ class Database:
         self._queued: list[tuple[Callable[[Tx], Coroutine[Any, Any, Any]], asyncio.Future]] = []
         self._committer: asyncio.Task | None = None
         self.schema_version = 0
-        self._wal: int | None = None  # synchronous="RECORDS": the WAL file, fsynced after a record
-        self._syncing: set[asyncio.Task] = set()  # batches whose callers wait for that fsync
-        self.syncs = 0  # how many times the WAL was fsynced so (for the tests and benchmarks)
+        self._wal: WalSync | None = None  # synchronous="RECORDS": fsyncs the WAL after a record
         self._checkpointer: Checkpointer | None = None  # modes RECORDS and NORMAL
 
     @classmethod
@@ -165,8 +163,8 @@ class Database:
                 db.schema_version = await migrate(tx.conn)
                 await _check_key(tx.conn, cipher)
             if synchronous == "RECORDS" and not memory:
-                db._wal = os.open(f"{path}-wal", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-                await db._sync()  # the migrations wrote through tx.conn, which is not watched
+                db._wal = WalSync(str(path))
+                await db._wal.sync()  # the migrations wrote through tx.conn, which is not watched
             if synchronous != "FULL" and not memory:  # checkpoints off the commit path
                 await conn.execute(f"PRAGMA wal_autocheckpoint = {Checkpointer.BACKSTOP}")
                 db._checkpointer = Checkpointer(str(path), checkpoint_every)
@@ -174,7 +172,7 @@ class Database:
             db._closed = True
             await conn.close()
             if db._wal is not None:
-                os.close(db._wal)
+                await db._wal.close()
             if db._checkpointer is not None:
                 await db._checkpointer.close()
             raise
@@ -185,6 +183,11 @@ class Database:
         """Whether a commit that writes a record waits for the disk while the others do
         not (synchronous="RECORDS"; with FULL every commit does, with NORMAL none)."""
         return self._wal is not None
+
+    @property
+    def syncs(self) -> int:
+        """How many times the WAL was fsynced after a record (for the tests and benchmarks)."""
+        return self._wal.done if self._wal is not None else 0
 
     async def _configure(self, synchronous: str, memory: bool) -> None:
         conn = self._conn
@@ -234,7 +237,7 @@ class Database:
             if self._checkpointer is not None:
                 self._checkpointer.after_commit()
             if self._wal is not None and tx.sql.records:
-                await self._sync()
+                await self._wal.sync()
 
     async def run(self, step: Callable[[Tx], Coroutine[Any, Any, T]]) -> T:
         """``await step(tx)`` as a write transaction run whole on the database's thread,
@@ -277,30 +280,23 @@ class Database:
             except StorageError as exc:  # closed
                 batch, outcomes, record = self._queued[:], [Outcome(error=exc)] * len(self._queued), False
                 self._queued.clear()
-            if record:  # its callers wait for the disk, the next batches do not
-                task = asyncio.create_task(self._answer_synced(batch, outcomes), name="database-sync")
-                self._syncing.add(task)
-                task.add_done_callback(self._syncing.discard)
+            if record and self._wal is not None:  # its callers wait for the disk, the next batches do not
+                self._wal.then(lambda error, batch=batch, outcomes=outcomes: self._answer(batch, outcomes, error))
             else:
                 self._answer(batch, outcomes)
 
-    def _answer(self, batch: list, outcomes: list[Outcome]) -> None:
+    def _answer(self, batch: list, outcomes: list[Outcome], sync_error: StorageError | None = None) -> None:
+        """Each caller of the batch gets its step's outcome (with ``sync_error``, the steps
+        that succeeded get that error instead: they stand, committed, but are not synced)."""
         for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if sync_error is not None and outcome.error is None:
+                outcome = Outcome(error=sync_error)
             if future.done():
                 continue
             if outcome.error is None:
                 future.set_result(outcome.value)
             else:
                 future.set_exception(self._as_storage_error(outcome.error))
-
-    async def _answer_synced(self, batch: list, outcomes: list[Outcome]) -> None:
-        """Answers a batch that wrote a record once the WAL is on the disk (if that fails,
-        the steps stand, committed, and their callers get the error)."""
-        try:
-            await self._sync()
-        except StorageError as exc:
-            outcomes = [outcome if outcome.error else Outcome(error=exc) for outcome in outcomes]
-        self._answer(batch, outcomes)
 
     def _as_storage_error(self, exc: BaseException) -> BaseException:
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
@@ -322,17 +318,6 @@ class Database:
         changes = raw.total_changes
         outcomes = run_batch(raw, [lambda step=step: step(Tx(raw, self._cipher, self.clock, sql)) for step in steps])
         return outcomes, self._wal is not None and sql.records and raw.total_changes != changes
-
-    async def _sync(self) -> None:
-        """The WAL file fsynced on a thread of its own, and with it every commit so far
-        (storage/durability.py): the database's thread goes on with the next batches."""
-        if self._wal is None:
-            return
-        try:
-            await asyncio.to_thread(os.fsync, self._wal)
-        except OSError as exc:
-            raise StorageError(f"cannot sync the database to disk: {exc.strerror}") from exc
-        self.syncs += 1
 
     async def _begin(self) -> None:
         try:
@@ -370,11 +355,9 @@ class Database:
             if self._closed:
                 return
             self._closed = True
-            if self._syncing:
-                await asyncio.gather(*self._syncing, return_exceptions=True)
             await self._conn.close()
             if self._wal is not None:
-                os.close(self._wal)
+                await self._wal.close()
                 self._wal = None
             if self._checkpointer is not None:
                 await self._checkpointer.close()

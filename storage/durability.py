@@ -32,8 +32,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import re
 import time
+from collections.abc import Callable
+
+from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,44 @@ def writes_record(sql: str) -> bool:
         return False
     target = _TARGET.match(sql)
     return target is None or target.group(1).lower() not in CONVERSATION_TABLES
+
+
+class WalSync:
+    """Mode RECORDS: the WAL file, opened once read-only, fsynced on a worker thread after
+    a commit that wrote a record (see the module docstring)."""
+
+    def __init__(self, path: str) -> None:
+        self._fd = os.open(f"{path}-wal", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        self._waiting: set[asyncio.Task] = set()  # batches whose callers wait for a sync
+        self.done = 0  # syncs made (for the tests and benchmarks)
+
+    async def sync(self) -> None:
+        """Every commit so far on the disk; StorageError if the disk refuses."""
+        try:
+            await asyncio.to_thread(os.fsync, self._fd)
+        except OSError as exc:
+            raise StorageError(f"cannot sync the database to disk: {exc.strerror}") from exc
+        self.done += 1
+
+    def then(self, answer: Callable[[StorageError | None], None]) -> None:
+        """Syncs in the background, then ``answer(None)``, or ``answer(error)`` if the sync
+        failed: the caller goes on with the next batches meanwhile."""
+        async def sync_then_answer() -> None:
+            try:
+                await self.sync()
+            except StorageError as exc:
+                answer(exc)
+                return
+            answer(None)
+        task = asyncio.create_task(sync_then_answer(), name="database-sync")
+        self._waiting.add(task)
+        task.add_done_callback(self._waiting.discard)
+
+    async def close(self) -> None:
+        """After the syncs under way."""
+        if self._waiting:
+            await asyncio.gather(*self._waiting, return_exceptions=True)
+        os.close(self._fd)
 
 
 class Checkpointer:

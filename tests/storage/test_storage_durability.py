@@ -134,3 +134,26 @@ def test_only_records_wait_for_the_disk(tmp_path):
             syncs[phase] += 1
     assert syncs["conversation"] == 0
     assert syncs["record"] >= 1
+
+
+async def test_a_failed_sync_fails_the_record_but_the_commit_stands(db_path, cipher, clock, monkeypatch):
+    """The disk refusing the fsync (the one edge faked here): the callers of the batch that
+    wrote the record get the error, what they wrote stays committed, the next steps go on."""
+    import errno
+
+    import storage.durability as durability
+    from storage import StorageError
+
+    db = await Database.open(db_path, cipher, clock=clock, synchronous="RECORDS")
+    try:
+        def refuse(fd):
+            raise OSError(errno.EIO, "Input/output error")
+        monkeypatch.setattr(durability.os, "fsync", refuse)
+        with pytest.raises(StorageError, match="cannot sync the database to disk: Input/output error"):
+            await db.run(lambda tx: tx.audit.add("tg:admin", "role_granted", "tg:3", at=clock()))
+        monkeypatch.undo()
+        await db.run(lambda tx: tx.users.get_or_create("tg:4", language="zh_CN"))  # the conversation goes on
+        async with db.transaction() as tx:
+            assert [e.action for e in await tx.audit.list_for("tg:3")] == ["role_granted"]
+    finally:
+        await db.close()
