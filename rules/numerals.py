@@ -32,6 +32,14 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def refuse_symbols(text: str) -> None:
+    """ParseError ``invalid`` for a symbol that NFKC would read as a letter, digit or
+    ideograph (Ⓨ as y, 🈶 as 有, the radical ⼀ as 一, № as No): an answer is never read
+    from one, as ① is never read as 1."""
+    if any(unicodedata.category(ch) == "So" and unicodedata.normalize("NFKC", ch) != ch for ch in text):
+        raise ParseError("invalid")
+
+
 _INVISIBLE = "\x00"  # what an invisible character becomes while looking for it between digits
 _GAP_IN_NUMBER = re.compile(rf"\d[ {_INVISIBLE}]+\d|\d[oO]|[oO]\d")
 
@@ -46,6 +54,7 @@ def number_text(text: str, *, spaces: bool = False) -> str:
         raise ParseError("digits")
     if any(ch.isdigit() and not ch.isdecimal() for ch in text):
         raise ParseError("digits")  # ① and ² become 1 and 2 under NFKC: never read them
+    refuse_symbols(text)
     marked = "".join(_INVISIBLE if unicodedata.category(ch)[0] == "C" and ch not in " \t\n" else ch
                      for ch in unicodedata.normalize("NFKC", text))
     marked = " ".join(marked.split())

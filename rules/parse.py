@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from rules.dates import parse_date, too_young
-from rules.numerals import (CN_DIGIT_OF, MAX_INPUT, ParseError, chinese_number, normalise,
+from rules.numerals import (CN_DIGIT_OF, MAX_INPUT, ParseError, chinese_number, normalise, refuse_symbols,
                             number_text)
 
 __all__ = ["MAX_INPUT", "MAX_MONEY", "PARSER_CODES", "ParseError", "chinese_number", "is_dont_know",
@@ -170,6 +170,7 @@ def parse_yes_no(text: str | bool) -> bool:
     """是/否/对/不是/有/没有/有的/没有啊/yes/no/never/not yet as a bool."""
     if isinstance(text, bool):
         return text
+    refuse_symbols(str(text))
     s = normalise(str(text)).lower().rstrip("。.!！~,，")
     if not s:
         raise ParseError("empty")

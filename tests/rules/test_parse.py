@@ -230,6 +230,15 @@ def test_nasty_input_is_a_parse_error(parser, text: str):
 
 
 @pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
+@pytest.mark.parametrize("text", ["🈶", "🈚", "Ⓨ", "ⓝ", "№", "⼀", "⼗", "🈔", "有🈶"])
+def test_a_symbol_is_never_read_as_the_letter_or_ideograph_it_contains(parser, text: str):
+    """NFKC reads 🈶 as 有 (yes), 🈚 and the radical ⽆ as 无 (no, none), Ⓨ as y, ⼗ as 十: a
+    person who sent such a symbol did not type that answer (hypothesis found 🈶 taken as yes)."""
+    with pytest.raises(ParseError):
+        parser(text)
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
 @given(text=st.text(alphabet=st.characters(categories=("Cc", "Cf", "Co", "Cs", "So", "Zs")), max_size=40))
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_control_format_and_symbol_characters_are_a_parse_error(parser, text: str):
