@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# test files run on this many workers at once (pytest-xdist; 0: one process, as before)
+TEST_WORKERS ?= 2
 
 .PHONY: run run-bot web test test-fast bench catalogs clean
 
@@ -22,7 +24,7 @@ web: $(STAMP)
 	$(PY) -m bot web
 
 test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 # the in-process suites only (no bot process, browser or multi-second load): for a quick loop
 test-fast: $(STAMP)

@@ -61,7 +61,14 @@ class Chat:
 
     async def send(self, text: str) -> None:
         self.user.skip_all()
+        before = len(self.user.messages)
         await self.user.send(text)
+        await self.answered(before)
+
+    async def answered(self, before: int) -> None:
+        """Waits for the bot's reply to the last input, then for it to finish (a busy
+        machine can keep a step longer than settle's quiet time without a request)."""
+        await self.tg.wait_for(lambda: len(self.user.messages) > before, 20, "the bot's reply")
         await settle(self.tg, quiet=0.3)
 
     def with_button(self, label: str):
@@ -75,8 +82,9 @@ class Chat:
     async def press(self, label: str) -> None:
         msg = self.with_button(label)
         self.user.skip_all()
+        before = len(self.user.messages)
         await self.user.press(msg, label)
-        await settle(self.tg, quiet=0.3)
+        await self.answered(before)
 
     @property
     def text(self) -> str:
