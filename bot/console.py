@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import logging
+import os
 import sys
 from pathlib import Path
 import threading
@@ -18,8 +19,8 @@ from typing import TextIO
 from bot.logsafe import safe_trace
 from dialogs.render import TYPED_NUMBERS, Rendered, Shown
 from dialogs.assistant import Assistant
-from dialogs.types import Command, Input, Text, pressed
-from locales import translator
+from dialogs.types import Command, Input, Text, choice_number, pressed
+from locales import DEFAULT_LANGUAGE, translator
 from storage import user_key
 
 log = logging.getLogger(__name__)
@@ -34,31 +35,59 @@ def parse_line(line: str, choices: tuple[Shown, ...], seq: int | None,
     ``#<n>`` ("#1" skips an optional ID number)."""
     s = line.strip()
     if expects in TYPED_NUMBERS:
-        if s.startswith("#") and s[1:].isascii() and s[1:].isdigit() and len(s) <= 4 \
-                and 1 <= int(s[1:]) <= len(choices):
-            return pressed(seq, int(s[1:]) - 1)
+        if s.startswith(("#", "＃")) and (position := choice_number(s[1:], len(choices))) is not None:
+            return pressed(seq, position)
         choices = ()
     if s in QUIT:
         return None
     if s.startswith("/") and len(s) > 1:
         name, _, arg = s[1:].partition(" ")
         return Command(name, arg)
-    if s.isascii() and s.isdigit() and len(s) <= 3 and choices and 1 <= int(s) <= len(choices):
-        return pressed(seq, int(s) - 1)
+    if (position := choice_number(s, len(choices))) is not None:
+        return pressed(seq, position)
     return Text(line.rstrip("\n"))
 
 
 Question = tuple[tuple[Shown, ...], int | None, str | None]
 
 
-def show(replies: list[Rendered], out: TextIO) -> Question:
-    """Prints the replies; returns the last question's buttons, number and input kind."""
+def write_private(path: Path, data: bytes) -> None:
+    """Writes a file only its owner may read (0600, as the database): the person's form
+    copy and data export hold their ID numbers, bank card and illnesses."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # a file that was there before keeps no wider mode
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _here() -> str:
+    """The folder the console runs in, as it can be named ("." if it is gone)."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return "."
+
+
+def show(replies: list[Rendered], out: TextIO, lang: str | None = None) -> Question:
+    """Prints the replies; returns the last question's buttons, number and input kind.
+    ``lang``: the person's language, for what this channel says itself."""
     shown: Question = ((), None, None)
     for r in replies:
         out.write(r.text + "\n")
         if r.document:  # the person's copy of their form, written where the console runs
-            Path(r.document[0]).write_bytes(r.document[1])
-            out.write(f"  -> {Path(r.document[0]).resolve()}\n")
+            path = Path(r.document[0])
+            try:
+                write_private(path, r.document[1])
+            except OSError as exc:
+                out.write(translator(lang or DEFAULT_LANGUAGE)(
+                    "console.document_not_written", name=path.name, folder=_here(),
+                    reason=exc.strerror or type(exc).__name__) + "\n")
+            else:
+                out.write(f"  -> {path.resolve()}\n")
         if r.expects in TYPED_NUMBERS:  # digits are the answer: commands, and #<n> for a choice
             for n, b in enumerate(r.buttons, 1):
                 out.write(f"  /{b.command}  {b.label}\n" if b.command else f"  #{n}  {b.label}\n")
@@ -136,7 +165,7 @@ async def _converse(assistant: Assistant, key: str, inp: TextIO, out: TextIO) ->
             lang = await assistant.language_of(key)
             out.write(translator(lang)("bot.apology") + "\n\n")
             continue
-        shown = show(replies, out)
+        shown = show(replies, out, await assistant.language_of(key) if any(r.document for r in replies) else None)
         if isinstance(parsed, Command) and parsed.name.lower() == "help":  # this channel's own command
             out.write(translator(await assistant.language_of(key))("console.help_quit") + "\n\n")
         if shown[0] or shown[2]:

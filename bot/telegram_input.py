@@ -8,7 +8,7 @@ from typing import NamedTuple
 from telegram import Update
 
 from dialogs.render import TYPED_NUMBERS
-from dialogs.types import Command, Input, Text, pressed
+from dialogs.types import Command, Input, Text, choice_number, pressed
 
 from bot.keyboards import decode
 
@@ -34,10 +34,9 @@ def to_input(update: Update, open_q: OpenQuestion | None = None) -> Input | None
     if msg.text.startswith("/"):
         head, _, arg = msg.text[1:].partition(" ")
         return Command(head.split("@", 1)[0], arg)
-    s = msg.text.strip()
-    if (open_q and open_q.expects not in TYPED_NUMBERS and s.isascii() and s.isdigit() and len(s) <= 2
-            and 1 <= int(s) <= len(open_q.answers)):
-        return pressed(open_q.seq, open_q.answers[int(s) - 1][0])
+    if open_q and open_q.expects not in TYPED_NUMBERS \
+            and (position := choice_number(msg.text, len(open_q.answers), digits=2)) is not None:
+        return pressed(open_q.seq, open_q.answers[position][0])
     return Text(msg.text)
 
 

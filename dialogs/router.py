@@ -93,6 +93,7 @@ def cancel(turn: Turn) -> Replies:
 
 # What would lose the answers given so far; asked to confirm first ("drop:<what>").
 DROPPING: dict[str, Callable[[Turn], Replies]] = {"cancel": cancel, "restart": screening.start}
+DROP_PICKS = frozenset(Pick("confirm", f"drop:{what}") for what in DROPPING)  # the question's own buttons
 
 
 def confirm_dropping(what: str) -> Callable[[Turn], Replies]:
@@ -110,7 +111,10 @@ def confirm_dropping(what: str) -> Callable[[Turn], Replies]:
 
 
 def on_confirm(turn: Turn, pick: Pick) -> Replies | None:
-    """The answer to a "your answers would be lost" question (None: not one)."""
+    """The answer to a "your answers would be lost" question (None: not one, such as the
+    form's "is this number right?", whose "that's right" is also ``keep``)."""
+    if not any(pick_of(choice) in DROP_PICKS for choice in turn.session.choices):
+        return None
     what = pick.value.removeprefix("drop:")
     if pick.value.startswith("drop:") and what in DROPPING:
         return DROPPING[what](turn)

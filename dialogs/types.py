@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -41,6 +42,19 @@ def pressed(seq: int | None, position: int) -> Button:
     """The press of the choice at ``position`` (0-based) of question ``seq``: all a
     channel sends back, so a forged press can only point at a choice that was offered."""
     return Button(f"#{position}", seq)
+
+
+def choice_number(text: str, count: int, *, digits: int = 3) -> int | None:
+    """The position (0-based) of the choice a typed number stands for, of ``count``
+    choices: "2", or "２" as a phone's Chinese keyboard types it, spaces around; None for
+    anything else (① and ² are symbols, never read as numbers)."""
+    s = text.strip()
+    if not s or len(s) > digits or not all(ch.isdecimal() for ch in s):
+        return None
+    plain = unicodedata.normalize("NFKC", s)  # full-width digits to ASCII; Arabic-Indic stay as they are
+    if not (plain.isascii() and plain.isdigit()) or not 1 <= int(plain) <= count:
+        return None
+    return int(plain) - 1
 
 
 @dataclass(frozen=True)
