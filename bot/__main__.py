@@ -53,6 +53,9 @@ def main(argv: list[str]) -> int:
     except (SettingsError, StorageError) as exc:
         print(f"bot: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of the output left (`... | head`): what was answered is kept
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's flush then writes nowhere
+        return 1
     except KeyboardInterrupt:
         if argv[:1] == ["console"]:
             # Ctrl-C at the terminal: every answer is committed and the database closed; the

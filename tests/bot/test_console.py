@@ -238,3 +238,15 @@ def test_help_in_the_terminal_tells_how_to_leave(env: dict[str, str], tmp_path: 
     proc = console(env, ["/help"], tmp_path)
     assert_clean(proc)
     assert t("help.text") in proc.stdout and t("console.help_quit") in proc.stdout
+
+
+def test_output_piped_to_a_reader_that_leaves_ends_without_a_traceback(env: dict[str, str], tmp_path: Path) -> None:
+    # `python -m bot console | head -2`: the reader closes its end after two lines
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "console"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    proc.stdout.close()
+    _, err = proc.communicate(("\n".join(CHINESE) + "\n").encode(), timeout=60)
+    assert "Traceback" not in err.decode(), err.decode()
+    assert proc.returncode == 1  # as Python's own tools end on a closed pipe
+    again = console(env, ["/screen"], tmp_path)  # what was answered before it stopped is kept
+    assert_clean(again)

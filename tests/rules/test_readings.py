@@ -116,3 +116,17 @@ def test_no_exact_line_when_the_rounded_figures_differ() -> None:
     t = translator("en")
     d = decide(MARGINAL_EDGE | {"household_annual_income": "30000"})
     assert "exactly" not in "\n".join(text_of(m, t) for m in reason_lines(d, Context(ED, TODAY)))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_exact_line_under_a_category_that_fails_for_another_reason(lang) -> None:
+    # 765.00 a month by rounding, a cent above: the marginal and illness lines say so exactly,
+    # but "no disaster" is why the disaster category fails: no income comparison belongs there
+    d = decide(ILL | {"household_size": 1, "household_annual_income": "9180.01", "medical_out_of_pocket": "0"})
+    assert (d.reason("disaster").outcome, d.reason("disaster").detail) == ("fail", "no_disaster")
+    t = translator(lang)
+    exact = t.gettext("compare.marginal.above").split("{")[0]  # how every exact comparison begins
+    lines = rendered(d, lang).splitlines()
+    at = next(i for i, line in enumerate(lines) if t.gettext("reason.disaster.no_disaster") in line)
+    assert not lines[at + 1:at + 2] or not lines[at + 1].startswith(exact), lines
+    assert sum(line.startswith(exact) for line in lines) == 2, lines  # the marginal and the illness ones
