@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from rules.edition import Edition
+from rules.facts import MONTHLY_MONEY
 from rules.idcard import IdNumber, parse_id_number
 from rules.parse import ParseError, normalise, parse_count, parse_date, parse_money, parse_yes_no
 
@@ -106,7 +107,7 @@ def read_answer(fact: str, inp: Pick | Text, ed: Edition, today: dt.date) -> tup
     if kind == "bool":
         return fact, parse_yes_no(raw)
     if kind == "money":
-        return fact, str(parse_money(raw))
+        return fact, str(parse_money(raw, per_month=fact in MONTHLY_MONEY))
     if kind in ("count", "size"):
         return fact, parse_count(raw, minimum=1 if kind == "size" else 0, maximum=99)
     if kind == "date":

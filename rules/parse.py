@@ -33,6 +33,8 @@ PARSER_CODES: dict[str, tuple[str, ...]] = {
 }
 
 _CURRENCY = re.compile(r"^(?:人民币|rmb|cny|¥|\$)?\s*(.*?)\s*(?:元整|元|圆|块钱|块|rmb|cny|yuan)?$", re.I)
+_PER_MONTH = re.compile(r"^(?:每个?月|一个月|月均|per month|monthly)?\s*(.*?)\s*"
+                        r"(?:/\s*(?:个)?月|每个?月|一个月|/\s*month|/\s*mo|per month|a month|monthly)?$")
 _ARABIC = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _SCALED = re.compile(r"^(\d+(?:\.\d+)?)\s*([万千亿])$")
 _APPROX = re.compile(r"^(?:约|大约|大概|差不多|将近|接近|about|around|approx(?:imately)?\.?|roughly|~)"
@@ -41,8 +43,9 @@ _RANGE = re.compile(r"[\d一二两三四五六七八九十百千万](?:\s*(?:到
                     r"[\d一二两三四五六七八九十百千万]")
 
 
-def parse_money(text: str | int | Decimal) -> Decimal:
-    """Yuan as Decimal (≤ 2 decimals, ≥ 0): '765', '¥1,234.50', '七百六十五', '1.2万', '2万5'."""
+def parse_money(text: str | int | Decimal, *, per_month: bool = False) -> Decimal:
+    """Yuan as Decimal (≤ 2 decimals, ≥ 0): '765', '¥1,234.50', '七百六十五', '1.2万', '2万5'.
+    ``per_month``: the question asks a monthly figure, so '550元/月', '每月550' say it again."""
     if isinstance(text, bool):
         raise ParseError("invalid")
     if isinstance(text, int | Decimal):
@@ -53,6 +56,8 @@ def parse_money(text: str | int | Decimal) -> Decimal:
             raise ParseError("empty")
         if len(s) > MAX_INPUT:
             raise ParseError("too_long")
+        if per_month:
+            s = _PER_MONTH.match(s).group(1).strip()
         s = _CURRENCY.match(s).group(1).strip()
         if _APPROX.search(s):
             raise ParseError("approximate")

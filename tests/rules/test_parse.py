@@ -244,3 +244,27 @@ def test_a_symbol_is_never_read_as_the_letter_or_ideograph_it_contains(parser, t
 def test_control_format_and_symbol_characters_are_a_parse_error(parser, text: str):
     with pytest.raises(ParseError):
         parser(text)
+
+
+@pytest.mark.parametrize("text", ["550元/月", "每月550元", "550/月", "550 元 / 月", "每个月550", "550元每月",
+                                  "５５０元／月", "550 per month", "¥550/month", "550"])
+def test_a_monthly_figure_may_say_per_month(text: str):
+    assert parse_money(text, per_month=True) == Decimal("550.00")
+
+
+@pytest.mark.parametrize("text", ["550元/月", "每月550元", "550 per month"])
+def test_a_yearly_figure_given_per_month_is_not_read_as_the_year(text: str):
+    with pytest.raises(ParseError):
+        parse_money(text)
+
+
+def test_the_local_dibao_line_question_takes_a_per_month_answer():
+    from dialogs.questions import read_answer
+    from dialogs.types import Text
+    from rules import load_edition
+
+    ed = load_edition()
+    assert read_answer("residence_dibao_line", Text("550元/月"), ed, dt.date(2016, 10, 15)) == \
+        ("residence_dibao_line", "550.00")
+    with pytest.raises(ParseError):
+        read_answer("household_annual_income", Text("2100元/月"), ed, dt.date(2016, 10, 15))
