@@ -113,6 +113,15 @@ def label(path: str) -> Label | Msg:
     return Label(zh, en)
 
 
+def asked_label(path: str, kind: str) -> Label | Msg:
+    """The label in a question: a money question says "（元）" itself, so the paper form's
+    "每年所需医药费(元)" is asked without its own unit (not "(元)（元）")."""
+    shown = label(path)
+    if kind == "money" and isinstance(shown, Label):
+        return Label(shown.zh_CN.removesuffix("(元)").rstrip(), shown.en.removesuffix("(yuan)").rstrip())
+    return shown
+
+
 def _enum(path: str, ed: Edition):
     kind = field_kind(path)
     base, _, name = kind.partition(":")
@@ -202,7 +211,8 @@ def question_lines(path: str, form: RegistrationForm) -> list[Msg]:
     lines = []
     if is_member(path):
         lines.append(Msg("form.member_n", {"n": member_index(path) + 1}))
-    lines.append(Msg(ASK.get(kind, "form.ask.text"), {"field": label(path), "example": EXAMPLES.get(kind, "")}))
+    lines.append(Msg(ASK.get(kind, "form.ask.text"), {"field": asked_label(path, kind),
+                                                       "example": EXAMPLES.get(kind, "")}))
     if name in HINTS and not (name == "monthly_income" and not is_member(path)):
         lines.append(Msg(HINTS[name]))
     return lines

@@ -91,3 +91,18 @@ def test_a_migrant_without_a_contract_is_not_asked_the_contract():
     assert not ff.applies("contract_signed_on", content, ED) and not ff.applies("contract_months", content, ED)
     assert not ff.applies("disability_category", content, ED)
     assert ff.applies("disability_category", DraftContent(form=RegistrationForm(health_status="disabled")), ED)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_money_question_names_its_unit_once(lang):
+    from dialogs.render import text_of
+    from locales import translator
+    from rules.form_checks import APPLICANT_FIELDS, MEMBER_FIELDS
+
+    t = translator(lang)
+    paths = [f for f, kind in APPLICANT_FIELDS.items() if kind == "money"] + \
+        [f"members.0.{f}" for f, kind in MEMBER_FIELDS.items() if kind == "money"]
+    assert "annual_medical_costs" in paths
+    for path in paths:
+        asked = "\n".join(text_of(m, t) for m in ff.question_lines(path, RegistrationForm()))
+        assert "(元)（元）" not in asked and "(yuan) in yuan" not in asked, asked

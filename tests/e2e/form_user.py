@@ -69,7 +69,7 @@ def say(msgid: str, **params: Any) -> str:
 
 def question_line(path: str) -> str:
     kind = ff.base_kind(path)
-    return say(ff.ASK.get(kind, "form.ask.text"), field=ff.label(path), example=ff.EXAMPLES.get(kind, ""))
+    return say(ff.ASK.get(kind, "form.ask.text"), field=ff.asked_label(path, kind), example=ff.EXAMPLES.get(kind, ""))
 
 
 TOP = {question_line(p): p for _, fields in ff.SECTIONS for p in fields}

@@ -130,3 +130,9 @@ def test_no_exact_line_under_a_category_that_fails_for_another_reason(lang) -> N
     at = next(i for i, line in enumerate(lines) if t.gettext("reason.disaster.no_disaster") in line)
     assert not lines[at + 1:at + 2] or not lines[at + 1].startswith(exact), lines
     assert sum(line.startswith(exact) for line in lines) == 2, lines  # the marginal and the illness ones
+
+
+def test_the_english_exact_comparison_reads_right_for_one_person() -> None:
+    d = decide(ILL | {"household_size": 1, "household_annual_income": "9180.01", "medical_out_of_pocket": "0"})
+    text = rendered(d, "en")
+    assert "household size 1 ×" in text and "1 people" not in text, text
