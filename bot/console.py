@@ -55,13 +55,9 @@ def write_private(path: Path, data: bytes) -> None:
     """Writes a file only its owner may read (0600, as the database): the person's form
     copy and data export hold their ID numbers, bank card and illnesses."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
+    with os.fdopen(fd, "wb") as out:
         os.fchmod(fd, 0o600)  # a file that was there before keeps no wider mode
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
+        out.write(data)
 
 
 def _here() -> str:

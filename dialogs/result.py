@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from rules import Checklist, Decision, Reason, checklist, facts_for
+from rules.conditions import INCOME_DETAILS  # not "no disaster": no figure to show exactly
 
 from dialogs.context import Context
 from dialogs.types import Choice, Day, Label, Msg, Pick, Reply
@@ -34,11 +35,6 @@ def _reason_params(reason: Reason, decision: Decision, ctx: Context) -> dict[str
     return params
 
 
-# The reasons that are a comparison with the line (not "no major illness", "no disaster"):
-# only they are followed by the exact annual comparison.
-COMPARED = frozenset({"income_within_line", "adjusted_income_within_line", "income_above_line"})
-
-
 def reason_lines(decision: Decision, ctx: Context) -> list[Msg]:
     """One line per settled rule: a mark, the reason with its numbers, the clause; then,
     where the rounded monthly figures look equal, the exact annual comparison, and the
@@ -62,7 +58,7 @@ def reason_lines(decision: Decision, ctx: Context) -> list[Msg]:
         lines.append(Msg("reason.line", {"mark": Msg(MARKS[reason.outcome]), "text": text,
                                          "clause": reason.clause}))
         p = reason.params
-        if (reason.rule, reason.outcome) in exact and reason.detail in COMPARED \
+        if (reason.rule, reason.outcome) in exact and reason.detail in INCOME_DETAILS \
                 and {"compared", "limit", "size"} <= set(p):
             monthly = [(v / p["size"] / 12).quantize(cent) for v in (p["compared"], p["limit"])]
             if monthly[0] == monthly[1] and p["compared"] != p["limit"]:  # 765.00 above 765.00

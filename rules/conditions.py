@@ -187,7 +187,9 @@ def condition_disaster(facts: Facts, ed: Edition, reading: str = LITERAL) -> Out
     return _both(hit, income_test(facts, ed, "workplace", "disaster_costs", reading), "no_disaster")
 
 
-_INCOME = ("income_within_line", "adjusted_income_within_line", "income_above_line")
+# The details that are a comparison of income with a line (the result follows them with
+# the exact annual figures where the rounded monthly ones look equal: dialogs/result.py).
+INCOME_DETAILS = frozenset({"income_within_line", "adjusted_income_within_line", "income_above_line"})
 # The facts a category's trigger reads (a pass names them: "with: major illness").
 TRIGGER_FACTS = ("major_illness", "child_education_hardship", "disaster", "disease_paralysis")
 
@@ -203,8 +205,8 @@ def declared_details(ed: Edition) -> dict[str, frozenset[str]]:
         "migrant": frozenset({"urban", "rural_contract", "rural_no_contract"}),
         "dibao": frozenset({"certificate", "no_certificate"}),
         "marginal": frozenset({"income_within_line", "income_above_line", "no_qualifying_reason"}),
-        "illness": frozenset({*_INCOME, "no_major_illness"}),
-        "disaster": frozenset({*_INCOME, "no_disaster"}),
+        "illness": frozenset({*INCOME_DETAILS, "no_major_illness"}),
+        "disaster": frozenset({*INCOME_DETAILS, "no_disaster"}),
     }
 
 

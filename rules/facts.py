@@ -25,7 +25,7 @@ BOOL_FACTS = ("union_member", "labor_relation", "wage_earner_head", "provincial_
               "cadre", "dibao_certificate", "major_illness", "disease_paralysis",
               "child_education_hardship", "disaster", "spouse_other_unit")
 POSITIVE_MONEY = ("residence_dibao_line", "workplace_dibao_line")
-MONTHLY_MONEY = ("residence_dibao_line", "workplace_dibao_line")  # asked per person per month
+MONTHLY_MONEY = POSITIVE_MONEY  # the 低保 lines are also the figures asked per person per month
 # Facts that are personal data: encrypted at rest, never logged.
 SENSITIVE_FACTS = frozenset({"id_number", "birth_date", "major_illness", "disease_paralysis",
                              "medical_out_of_pocket"})
